@@ -1,0 +1,103 @@
+// `npm run edge -- [options]`: a local CloudFront edge in the foreground, one log line per request.
+import { parseArgs } from "node:util";
+import type { WallarmMode } from "../../handlers/config";
+import { DEFAULT_FUNCTION_TIMEOUT_MS } from "./edge";
+import type { Trigger } from "./events";
+import { DEFAULT_BUNDLE_DIR, logLine, startEdge } from "./server";
+
+const USAGE = `Usage: npm run edge -- --node URL [options]
+
+Runs the Lambda@Edge bundles (request.js, response.js) as CloudFront would, in front of an origin.
+
+  --node URL                 Wallarm node (config wallarm_node_url)             [required]
+  --origin URL               origin to proxy to                     [http://127.0.0.1:8000]
+  --port N                   port to listen on, 127.0.0.1 only                       [8080]
+  --trigger viewer|origin    associate the functions with viewer or origin events [viewer]
+  --mode inline|async        config wallarm_mode                                   [inline]
+  --fail-closed              config fail_open = false (503 when the node cannot answer)
+  --node-timeout-ms N        config node_timeout_ms                                  [1000]
+  --block-status N           config block_status_code                                 [403]
+  --function-timeout-ms N    Lambda timeout                     [5000 viewer, 30000 origin]
+  --no-response-function     associate only the request function
+  --bundle-dir DIR           where request.js and response.js are
+                                                 [${DEFAULT_BUNDLE_DIR}]
+  --help                     this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) fail(`--${name} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value === text);
+  return found ?? fail(`--${name} must be one of ${allowed.join(", ")}, got "${text}"`);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        node: { type: "string" },
+        origin: { type: "string", default: "http://127.0.0.1:8000" },
+        port: { type: "string", default: "8080" },
+        trigger: { type: "string", default: "viewer" },
+        mode: { type: "string", default: "inline" },
+        "fail-closed": { type: "boolean", default: false },
+        "node-timeout-ms": { type: "string" },
+        "block-status": { type: "string" },
+        "function-timeout-ms": { type: "string" },
+        "no-response-function": { type: "boolean", default: false },
+        "bundle-dir": { type: "string", default: DEFAULT_BUNDLE_DIR },
+        help: { type: "boolean", default: false },
+      },
+    }).values;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (!parsed.node) fail("--node is required");
+  const trigger = oneOf<Trigger>("trigger", parsed.trigger, ["viewer", "origin"]);
+  const mode = oneOf<WallarmMode>("mode", parsed.mode, ["inline", "async"]);
+  const nodeTimeout = integer("node-timeout-ms", parsed["node-timeout-ms"]);
+  const blockStatus = integer("block-status", parsed["block-status"]);
+
+  const edge = await startEdge({
+    bundleDir: parsed["bundle-dir"],
+    origin: parsed.origin,
+    trigger,
+    responseFunction: !parsed["no-response-function"],
+    functionTimeoutMs: integer("function-timeout-ms", parsed["function-timeout-ms"]) ?? DEFAULT_FUNCTION_TIMEOUT_MS[trigger],
+    port: integer("port", parsed.port),
+    config: {
+      wallarm_node_url: parsed.node,
+      wallarm_mode: mode,
+      fail_open: !parsed["fail-closed"],
+      ...(nodeTimeout === undefined ? {} : { node_timeout_ms: nodeTimeout }),
+      ...(blockStatus === undefined ? {} : { block_status_code: blockStatus }),
+    },
+    onRequest: (viewer, outcome) => console.log(`${new Date().toISOString()}  ${logLine(viewer, outcome)}`),
+  });
+  console.log(`local edge on ${edge.url}  (${trigger} trigger, ${mode} mode, fail-${parsed["fail-closed"] ? "closed" : "open"})`);
+  console.log(`  origin ${parsed.origin}   node ${parsed.node}   bundles ${parsed["bundle-dir"]}`);
+  const stop = (): void => {
+    void edge.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,149 @@
+// Builds Lambda@Edge events the way CloudFront documents them (lambda-event-structure.html).
+// Pure functions: no I/O, so the shape can be tested on its own.
+import type {
+  CloudFrontCustomOrigin,
+  CloudFrontEvent,
+  CloudFrontHeaders,
+  CloudFrontRequest,
+  CloudFrontRequestEvent,
+  CloudFrontResponse,
+  CloudFrontResponseEvent,
+} from "aws-lambda";
+
+export type EventType = CloudFrontEvent["config"]["eventType"];
+export type Trigger = "viewer" | "origin";
+export type RequestBody = NonNullable<CloudFrontRequest["body"]>;
+export type ResponseEventRequest = CloudFrontResponseEvent["Records"][0]["cf"]["request"];
+
+/** Include-body copy limit, and the generated-response size limit, per trigger. */
+export const SIZE_LIMIT: Record<Trigger, number> = { viewer: 40 * 1024, origin: 1024 * 1024 };
+
+/** Who the events say they come from (cf.config minus the per-event fields). */
+export interface Distribution {
+  distributionDomainName: string;
+  distributionId: string;
+}
+
+/** What the viewer sent, as the edge received it. */
+export interface ViewerRequest {
+  clientIp: string;
+  method: string;
+  /** Request target: path and optional `?query`. */
+  url: string;
+  /** Node's `rawHeaders`: name, value, name, value… with original casing and repeats. */
+  rawHeaders: readonly string[];
+  body: Buffer;
+}
+
+const DISALLOWED = new Set([
+  "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization",
+  "proxy-connection", "trailer", "upgrade", "x-amzn-auth", "x-amzn-cf-billing", "x-amzn-cf-id",
+  "x-amzn-cf-xff", "x-amzn-errortype", "x-amzn-fle-profile", "x-amzn-header-count",
+  "x-amzn-header-order", "x-amzn-lambda-integration-tag", "x-amzn-requestid", "x-cache",
+  "x-forwarded-proto", "x-real-ip",
+]);
+const DISALLOWED_PREFIXES = ["x-accel-", "x-amz-cf-", "x-edge-"];
+
+/** Headers CloudFront never shows to a function, and that a function may not add (FACTS.md). */
+export function isDisallowedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return DISALLOWED.has(lower) || DISALLOWED_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
+
+/** Lower-case name -> [{ key, value }…], original casing and multi-values kept, disallowed dropped. */
+export function toCloudFrontHeaders(rawHeaders: readonly string[]): CloudFrontHeaders {
+  const headers: CloudFrontHeaders = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const key = rawHeaders[i];
+    if (isDisallowedHeader(key)) continue;
+    (headers[key.toLowerCase()] ??= []).push({ key, value: rawHeaders[i + 1] });
+  }
+  return headers;
+}
+
+/** [name, value] lines for the wire; `key` keeps the casing a function chose. */
+export function headerLines(headers: CloudFrontHeaders): Array<[string, string]> {
+  return Object.entries(headers).flatMap(([name, entries]) =>
+    entries.map((entry): [string, string] => [entry.key ?? name, entry.value]),
+  );
+}
+
+/** `/path?a=1` -> uri `/path`, querystring `a=1` (no `?`, "" when none). */
+export function splitTarget(url: string): { uri: string; querystring: string } {
+  const at = url.indexOf("?");
+  return at < 0 ? { uri: url, querystring: "" } : { uri: url.slice(0, at), querystring: url.slice(at + 1) };
+}
+
+/** The include-body copy: base64, read-only, cut at `limit` bytes and flagged when cut. */
+export function bodyCopy(body: Buffer, limit: number): RequestBody {
+  return {
+    inputTruncated: body.length > limit,
+    action: "read-only",
+    encoding: "base64",
+    data: body.subarray(0, limit).toString("base64"),
+  };
+}
+
+/** `request.origin` for a custom (HTTP) origin at `url`. */
+export function customOrigin(url: URL): { custom: CloudFrontCustomOrigin } {
+  const protocol = url.protocol === "https:" ? "https" : "http";
+  return {
+    custom: {
+      customHeaders: {},
+      domainName: url.hostname,
+      keepaliveTimeout: 5,
+      path: url.pathname.replace(/\/+$/, ""),
+      port: Number(url.port || (protocol === "https" ? 443 : 80)),
+      protocol,
+      readTimeout: 30,
+      sslProtocols: ["TLSv1.2"],
+    },
+  };
+}
+
+/** `cf.request` for a viewer request seen at `trigger`, body included (the connector's association). */
+export function cloudFrontRequest(viewer: ViewerRequest, trigger: Trigger, origin: URL): CloudFrontRequest {
+  const request: CloudFrontRequest = {
+    clientIp: viewer.clientIp,
+    headers: toCloudFrontHeaders(viewer.rawHeaders),
+    method: viewer.method,
+    ...splitTarget(viewer.url),
+    body: bodyCopy(viewer.body, SIZE_LIMIT[trigger]),
+  };
+  if (trigger === "origin") request.origin = customOrigin(origin);
+  return request;
+}
+
+function config(distribution: Distribution, eventType: EventType, requestId: string): CloudFrontEvent["config"] {
+  return { ...distribution, eventType, requestId };
+}
+
+export function requestEvent(
+  eventType: "viewer-request" | "origin-request",
+  distribution: Distribution,
+  requestId: string,
+  request: CloudFrontRequest,
+): CloudFrontRequestEvent {
+  return { Records: [{ cf: { config: config(distribution, eventType, requestId), request } }] };
+}
+
+export function responseEvent(
+  eventType: "origin-response" | "viewer-response",
+  distribution: Distribution,
+  requestId: string,
+  request: ResponseEventRequest,
+  response: CloudFrontResponse,
+): CloudFrontResponseEvent {
+  return { Records: [{ cf: { config: config(distribution, eventType, requestId), request, response } }] };
+}
+
+/** The request as response events show it: what went to the origin, without the body. */
+export function withoutBody(request: CloudFrontRequest): ResponseEventRequest {
+  const { body: _body, ...rest } = request;
+  return rest;
+}
+
+/** `cf.response` for what the origin answered. */
+export function cloudFrontResponse(status: number, statusDescription: string, rawHeaders: readonly string[]): CloudFrontResponse {
+  return { status: String(status), statusDescription, headers: toCloudFrontHeaders(rawHeaders) };
+}

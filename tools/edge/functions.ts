@@ -1,0 +1,100 @@
+// Loads a handler bundle the way Lambda runs it: the bundle as `index.js` next to `config.json`
+// in a folder of its own, `require`d once (cold start), then `handler(event, context)` per event.
+import type { CloudFrontRequestEvent, CloudFrontResponseEvent, Context } from "aws-lambda";
+import { randomUUID } from "node:crypto";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, type HandlerConfig } from "../../handlers/config";
+
+export type EdgeEvent = CloudFrontRequestEvent | CloudFrontResponseEvent;
+type Handler = (event: EdgeEvent, context: Context) => Promise<unknown>;
+
+export type Invocation =
+  | { ok: true; result: unknown; ms: number }
+  | { ok: false; error: string; ms: number };
+
+export interface EdgeFunction {
+  readonly name: string;
+  /** Runs the handler; an exception, rejection or timeout is reported, never thrown. */
+  invoke(event: EdgeEvent, timeoutMs: number): Promise<Invocation>;
+  /** Removes the function's folder. */
+  remove(): void;
+}
+
+/** config.json as the lambda-edge module writes it: every key, in CONFIG_KEYS order. */
+export function configJson(settings: Partial<HandlerConfig> & Pick<HandlerConfig, "wallarm_node_url">): string {
+  const full: HandlerConfig = { ...CONFIG_DEFAULTS, ...settings };
+  return JSON.stringify(Object.fromEntries(CONFIG_KEYS.map((key) => [key, full[key]])));
+}
+
+function lambdaContext(name: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  const unsupported = (): never => {
+    throw new Error("context.done/fail/succeed are not supported; return a value");
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `us-east-1.${name}`,
+    functionVersion: "1",
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}:1`,
+    memoryLimitInMB: "128",
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/us-east-1.${name}`,
+    logStreamName: `local/[1]${randomUUID().replace(/-/g, "")}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Copies `bundleFile` to a fresh folder as index.js beside `config` and loads it. */
+export function loadFunction(name: string, bundleFile: string, config: string): EdgeFunction {
+  const dir = mkdtempSync(join(tmpdir(), `edge-${name}-`));
+  const entry = join(dir, "index.js");
+  copyFileSync(bundleFile, entry);
+  writeFileSync(join(dir, "config.json"), config);
+  let handler: Handler;
+  try {
+    const loaded: unknown = createRequire(entry)(entry);
+    const exported = (loaded as { handler?: unknown }).handler;
+    if (typeof exported !== "function") throw new Error(`${bundleFile} does not export a handler function`);
+    handler = exported as Handler;
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+
+  return {
+    name,
+    async invoke(event, timeoutMs) {
+      const started = performance.now();
+      const elapsed = () => Math.round(performance.now() - started);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<Invocation>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, error: `timed out after ${timeoutMs} ms`, ms: elapsed() }), timeoutMs);
+      });
+      const run = (async (): Promise<Invocation> => {
+        try {
+          return { ok: true, result: await handler(event, lambdaContext(name, timeoutMs)), ms: elapsed() };
+        } catch (error) {
+          return { ok: false, error: message(error), ms: elapsed() };
+        }
+      })();
+      try {
+        return await Promise.race([run, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
