@@ -1,0 +1,201 @@
+// generated/modules/distribution-association: the connector's CloudFront associations, merged
+// with the user's own and checked, plus an optional distribution for greenfield users.
+import { Construct, Token } from "../cdktf";
+import { ModuleStack, type VariableSpec } from "../module-stack";
+import { AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
+import { DistributionAssociation } from "./construct";
+
+/** A published version of a function in us-east-1: CloudFront rejects $LATEST and aliases. */
+const QUALIFIED_ARN = "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$";
+const EVENT_TYPES = `["viewer-request", "viewer-response", "origin-request", "origin-response"]`;
+/** Event types the connector occupies. */
+const CONNECTOR_EVENT_TYPES = `compact([var.request_event_type, var.response_function_qualified_arn == null ? "" : var.response_event_type])`;
+
+// Managed policies: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
+const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+
+export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
+  request_function_qualified_arn: {
+    type: "string",
+    description: "Qualified ARN (published version) of the connector's request function.",
+    validations: [
+      {
+        condition: `can(regex("${QUALIFIED_ARN}", var.request_function_qualified_arn))`,
+        message:
+          "request_function_qualified_arn must be the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>); CloudFront rejects $LATEST and aliases.",
+      },
+    ],
+  },
+  response_function_qualified_arn: {
+    type: "string",
+    description: "Qualified ARN of the connector's response function, or null when it is not deployed.",
+    default: null,
+    validations: [
+      {
+        condition: `var.response_function_qualified_arn == null ? true : can(regex("${QUALIFIED_ARN}", var.response_function_qualified_arn))`,
+        message:
+          "response_function_qualified_arn must be null or the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>).",
+      },
+    ],
+  },
+  request_event_type: {
+    type: "string",
+    description: 'Event of the request function: "origin-request" or "viewer-request" (the lambda-edge module\'s trigger).',
+    default: "origin-request",
+    validations: [
+      {
+        condition: `contains(["viewer-request", "origin-request"], var.request_event_type)`,
+        message: 'request_event_type must be "viewer-request" or "origin-request".',
+      },
+    ],
+  },
+  response_event_type: {
+    type: "string",
+    description: 'Event of the response function: "origin-response" or "viewer-response", paired with request_event_type.',
+    default: "origin-response",
+    validations: [
+      {
+        condition: `contains(["viewer-response", "origin-response"], var.response_event_type)`,
+        message: 'response_event_type must be "viewer-response" or "origin-response".',
+      },
+      {
+        condition: `trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")`,
+        message:
+          "response_event_type ${var.response_event_type} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests.",
+      },
+    ],
+  },
+  associations: {
+    type: "map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))",
+    description:
+      "Your own Lambda@Edge associations on the same cache behavior, keyed by event type (the terraform-aws-modules/cloudfront shape). They are merged with the connector's.",
+    default: {},
+    validations: [
+      {
+        condition: `alltrue([for event_type, association in var.associations : contains(${EVENT_TYPES}, event_type) && (association.event_type == null || association.event_type == event_type)])`,
+        message:
+          "associations must be keyed by event type (viewer-request, viewer-response, origin-request, origin-response), and an association's event_type, when set, must equal its key.",
+      },
+      {
+        condition: `alltrue([for association in values(var.associations) : can(regex("${QUALIFIED_ARN}", association.lambda_arn))])`,
+        message: "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases.",
+      },
+      {
+        condition: `length(setintersection(keys(var.associations), ${CONNECTOR_EVENT_TYPES})) == 0`,
+        message: `associations already has a function on \${join(", ", setintersection(keys(var.associations), ${CONNECTOR_EVENT_TYPES}))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two.`,
+      },
+    ],
+  },
+  create_distribution: {
+    type: "bool",
+    description: "Create a CloudFront distribution with one custom origin whose default cache behavior carries the associations.",
+    default: false,
+  },
+  origin_domain_name: {
+    type: "string",
+    description: "Domain name of the origin (your API), required when create_distribution is true.",
+    default: null,
+    validations: [
+      {
+        condition: `!var.create_distribution || var.origin_domain_name != null`,
+        message: "origin_domain_name is required when create_distribution = true, for example api.example.com.",
+      },
+    ],
+  },
+  origin_protocol_policy: {
+    type: "string",
+    description: "How CloudFront connects to the origin: https-only, http-only or match-viewer.",
+    default: "https-only",
+    validations: [
+      {
+        condition: `contains(["https-only", "http-only", "match-viewer"], var.origin_protocol_policy)`,
+        message: 'origin_protocol_policy must be "https-only", "http-only" or "match-viewer".',
+      },
+    ],
+  },
+  aliases: {
+    type: "list(string)",
+    description: "Alternate domain names of the distribution; they need acm_certificate_arn.",
+    default: [],
+  },
+  acm_certificate_arn: {
+    type: "string",
+    description: "ARN of an ACM certificate in us-east-1 for the aliases; null uses the *.cloudfront.net certificate.",
+    default: null,
+    validations: [
+      {
+        condition: `length(var.aliases) == 0 || var.acm_certificate_arn != null`,
+        message: "acm_certificate_arn is required when aliases are set: CloudFront serves alternate domain names only with a certificate that covers them.",
+      },
+    ],
+  },
+  price_class: {
+    type: "string",
+    description: "Price class of the distribution.",
+    default: "PriceClass_100",
+    validations: [
+      {
+        condition: `contains(["PriceClass_All", "PriceClass_200", "PriceClass_100"], var.price_class)`,
+        message: 'price_class must be "PriceClass_All", "PriceClass_200" or "PriceClass_100".',
+      },
+    ],
+  },
+  cache_policy_id: {
+    type: "string",
+    description: "Cache policy of the default cache behavior; the default is the managed CachingDisabled policy, right for APIs.",
+    default: CACHING_DISABLED,
+  },
+  origin_request_policy_id: {
+    type: "string",
+    description: "Origin request policy; the default is the managed AllViewerExceptHostHeader policy.",
+    default: ALL_VIEWER_EXCEPT_HOST_HEADER,
+  },
+  comment: { type: "string", description: "Comment of the distribution.", default: "Wallarm connector" },
+  tags: { type: "map(string)", description: "Tags for the distribution.", default: {} },
+} satisfies Record<string, VariableSpec>;
+
+export class DistributionAssociationModule extends ModuleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      path: "modules/distribution-association",
+      title: "CloudFront associations for the Wallarm connector",
+      requiredVersion: REQUIRED_TERRAFORM,
+      providers: { aws: AWS_PROVIDER },
+    });
+
+    const v = this.variables(DISTRIBUTION_ASSOCIATION_VARIABLES);
+
+    const association = new DistributionAssociation(this, "distribution_association", {
+      requestEventType: v.request_event_type,
+      responseEventType: v.response_event_type,
+      requestFunctionQualifiedArn: v.request_function_qualified_arn,
+      responseFunctionQualifiedArn: v.response_function_qualified_arn,
+      userAssociations: v.associations,
+      distribution: {
+        count: Token.asNumber("${var.create_distribution ? 1 : 0}"),
+        originDomainName: v.origin_domain_name,
+        originProtocolPolicy: v.origin_protocol_policy,
+        aliases: Token.asList(v.aliases),
+        acmCertificateArn: v.acm_certificate_arn,
+        priceClass: v.price_class,
+        cachePolicyId: v.cache_policy_id,
+        originRequestPolicyId: v.origin_request_policy_id,
+        comment: v.comment,
+        tags: v.tags as unknown as Record<string, string>,
+      },
+    });
+
+    const cdn = (attribute: string) => `\${one(aws_cloudfront_distribution.this[*].${attribute})}`;
+    this.outputs({
+      lambda_function_associations: {
+        description:
+          'Every association keyed by event type, { event_type, lambda_arn, include_body }: for_each of a dynamic "lambda_function_association" block, or lambda_function_association of terraform-aws-modules/cloudfront.',
+        value: association.associations,
+      },
+      distribution_id: { description: "ID of the created distribution, or null.", value: cdn("id") },
+      distribution_arn: { description: "ARN of the created distribution, or null.", value: cdn("arn") },
+      distribution_domain_name: { description: "Domain name (*.cloudfront.net) of the created distribution, or null.", value: cdn("domain_name") },
+    });
+  }
+}

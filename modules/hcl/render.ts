@@ -1,0 +1,114 @@
+// Renders Terraform JSON configuration as native HCL, laid out exactly as `terraform fmt`
+// lays it out: two-space indents, `=` aligned across runs of single-line attributes, runs
+// broken by multi-line values, blank lines and nested blocks.
+import { renderString, soleExpression } from "./template";
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Which keys of a body are nested blocks (JSON cannot tell a block from an object attribute). */
+export interface BlockSchema {
+  readonly [blockType: string]: BlockSchema;
+}
+
+/** Keys whose strings are references (addresses, provider names), never templates. */
+const REFERENCE_KEYS = new Set(["depends_on", "provider", "ignore_changes", "replace_triggered_by", "to", "iterator"]);
+/** Meta-arguments shown first, in this order, as terraform-aws-modules does. */
+const LEADING_KEYS = ["source", "version", "providers", "count", "for_each", "provider"];
+const TRAILING_KEYS = ["depends_on"];
+
+const pad = (indent: number) => " ".repeat(indent);
+
+/** An object key as HCL shows it: bare identifier, `(expression)`, or a quoted template. */
+function renderKey(key: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return key;
+  const expression = soleExpression(key);
+  return expression === undefined ? renderString(key) : `(${expression})`;
+}
+
+/** A value as HCL source; a multi-line value's later lines are indented for `indent`. */
+export function renderValue(value: Json, indent: number, reference = false): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return reference ? value : renderString(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const items = value.map((item) => renderValue(item, indent + 2, reference));
+    const inline = `[${items.join(", ")}]`;
+    if (!items.some((item) => item.includes("\n")) && indent + inline.length <= 100) return inline;
+    return `[\n${items.map((item) => `${pad(indent + 2)}${item},\n`).join("")}${pad(indent)}]`;
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) return "{}";
+  const lines = renderAttributes(
+    entries.map(([key, item]) => [renderKey(key), renderValue(item, indent + 2, reference)]),
+    indent + 2,
+  );
+  return `{\n${lines.join("\n")}\n${pad(indent)}}`;
+}
+
+/** `key = value` lines with `=` aligned over each run of single-line values. */
+function renderAttributes(entries: Array<[string, string]>, indent: number): string[] {
+  const lines: string[] = [];
+  let run: Array<[string, string]> = [];
+  const flush = () => {
+    const width = Math.max(...run.map(([key]) => key.length));
+    for (const [key, value] of run) lines.push(`${pad(indent)}${key.padEnd(width)} = ${value}`);
+    run = [];
+  };
+  for (const [key, value] of entries) {
+    if (value.includes("\n")) {
+      if (run.length) flush();
+      lines.push(`${pad(indent)}${key} = ${value}`);
+    } else {
+      run.push([key, value]);
+    }
+  }
+  if (run.length) flush();
+  return lines;
+}
+
+/** A block: `type "label" ... {` body `}`. */
+export function renderBlock(type: string, labels: string[], body: JsonObject, schema: BlockSchema, indent = 0): string {
+  const header = [type, ...labels.map((label) => JSON.stringify(label))].join(" ");
+  const inner = renderBody(body, schema, indent + 2);
+  return inner.length ? `${pad(indent)}${header} {\n${inner.join("\n")}\n${pad(indent)}}` : `${pad(indent)}${header} {}`;
+}
+
+/** The lines of a block body: meta-arguments, attributes, nested blocks, depends_on. */
+export function renderBody(body: JsonObject, schema: BlockSchema, indent: number): string[] {
+  const keys = Object.keys(body).filter((key) => !key.startsWith("//"));
+  const isBlock = (key: string) => key === "dynamic" || key in schema;
+  const leading = LEADING_KEYS.filter((key) => keys.includes(key) && !isBlock(key));
+  const trailing = TRAILING_KEYS.filter((key) => keys.includes(key));
+  const attributes = keys.filter((key) => !isBlock(key) && !leading.includes(key) && !trailing.includes(key));
+  const blocks = keys.filter(isBlock);
+
+  const sections: string[][] = [];
+  const attributeSection = (names: string[]) =>
+    renderAttributes(
+      names.map((key) => [key, renderValue(body[key], indent, REFERENCE_KEYS.has(key) || key === "providers")]),
+      indent,
+    );
+  if (leading.length) sections.push(attributeSection(leading));
+  if (attributes.length) sections.push(attributeSection(attributes));
+  for (const key of blocks) {
+    const value = body[key];
+    if (key === "dynamic") {
+      for (const [type, spec] of Object.entries(value as JsonObject)) sections.push([renderDynamic(type, spec as JsonObject, schema, indent)]);
+    } else {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        sections.push([renderBlock(key, [], item as JsonObject, schema[key], indent)]);
+      }
+    }
+  }
+  if (trailing.length) sections.push(attributeSection(trailing));
+  return sections.flatMap((section, i) => (i === 0 ? section : ["", ...section]));
+}
+
+/** `dynamic "type" { for_each = ...  content { ... } }`, the content following type's schema. */
+function renderDynamic(type: string, spec: JsonObject, schema: BlockSchema, indent: number): string {
+  const { content, ...meta } = spec;
+  const body: JsonObject = { ...meta, content: content as JsonObject };
+  return renderBlock("dynamic", [type], body, { content: schema[type] ?? {} }, indent);
+}

@@ -1,0 +1,85 @@
+// The execution role of the connector's Lambda@Edge functions: trusted by Lambda and by
+// Lambda@Edge (replication), allowed to write only its own functions' logs, in every region.
+import {
+  Construct,
+  DataAwsIamPolicyDocument,
+  DataAwsPartition,
+  IamRole,
+  IamRolePolicy,
+} from "../cdktf";
+import { bare } from "../expression";
+
+export interface IamTrustProps {
+  readonly name: string;
+  readonly path: string;
+  /** ARN of a permissions boundary, or null / an expression for one. */
+  readonly permissionsBoundary?: string;
+  /** Names of the functions that assume the role (a Terraform list expression or names). */
+  readonly functionNames: string | string[];
+  readonly tags: Record<string, string> | string;
+}
+
+export const TRUSTED_SERVICES = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"];
+
+export class IamTrust extends Construct {
+  readonly role: IamRole;
+  readonly trustPolicy: DataAwsIamPolicyDocument;
+  readonly logPolicy: DataAwsIamPolicyDocument;
+
+  constructor(scope: Construct, id: string, props: IamTrustProps) {
+    super(scope, id);
+    const partition = new DataAwsPartition(this, "current");
+    partition.overrideLogicalId("current");
+
+    this.trustPolicy = new DataAwsIamPolicyDocument(this, "trust_policy", {
+      statement: [
+        {
+          sid: "LambdaAndLambdaAtEdge",
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: TRUSTED_SERVICES }],
+        },
+      ],
+    });
+    this.trustPolicy.overrideLogicalId("trust");
+
+    // Replicas log to /aws/lambda/us-east-1.<function> in the region where they ran, so the
+    // region is a wildcard and the log group name is not.
+    // CreateLogGroup names the group's ARN, the stream actions the group's ARN with `:*`.
+    const logGroups = Array.isArray(props.functionNames)
+      ? props.functionNames.flatMap((name) => [logGroupArn(name), `${logGroupArn(name)}:*`])
+      : `\${flatten([for name in ${bare(props.functionNames)} : ["${logGroupArn("${name}")}", "${logGroupArn("${name}")}:*"]])}`;
+    this.logPolicy = new DataAwsIamPolicyDocument(this, "log_policy", {
+      statement: [
+        {
+          sid: "WriteOwnEdgeLogs",
+          effect: "Allow",
+          actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: logGroups as string[],
+        },
+      ],
+    });
+    this.logPolicy.overrideLogicalId("logs");
+
+    this.role = new IamRole(this, "role", {
+      name: props.name,
+      path: props.path,
+      description: "Execution role of the Wallarm connector Lambda@Edge functions",
+      assumeRolePolicy: this.trustPolicy.json,
+      permissionsBoundary: props.permissionsBoundary,
+      tags: props.tags as Record<string, string>,
+    });
+    this.role.overrideLogicalId("this");
+
+    const logs = new IamRolePolicy(this, "log_role_policy", {
+      name: "lambda-edge-logs",
+      role: this.role.id,
+      policy: this.logPolicy.json,
+    });
+    logs.overrideLogicalId("logs");
+  }
+}
+
+function logGroupArn(functionName: string): string {
+  return `arn:\${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${functionName}`;
+}

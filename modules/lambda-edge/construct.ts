@@ -1,0 +1,154 @@
+// The Lambda@Edge request and response functions of the Wallarm connector: each a published
+// version of `index.js` (the esbuild bundle) plus `config.json`, zipped by the archive provider.
+import type { HandlerConfig } from "../../handlers/config";
+import { CONFIG_KEYS } from "../../handlers/config";
+import {
+  CloudwatchLogGroup,
+  Construct,
+  DataArchiveFile,
+  DataAwsRegion,
+  LambdaFunction,
+  TerraformData,
+  TerraformLocal,
+  Token,
+} from "../cdktf";
+import { bare } from "../expression";
+
+/** A value or a Terraform expression standing for one (`${var.x}`). */
+type Setting<T> = T | string;
+
+export interface LambdaEdgeProps {
+  /** Function names are `<namePrefix>-request` and `<namePrefix>-response`. */
+  readonly namePrefix: string;
+  readonly roleArn: string;
+  /** "viewer" or "origin": the CloudFront events the functions are built for. */
+  readonly trigger: string;
+  readonly runtime: string;
+  readonly memorySize: Setting<number>;
+  readonly timeout: Setting<number>;
+  readonly createResponseFunction: Setting<boolean>;
+  /** config.json content, key by key; values may be Terraform expressions. */
+  readonly handlerConfig: { readonly [K in keyof HandlerConfig]: Setting<HandlerConfig[K]> };
+  /** Directory holding request.js and response.js (a Terraform path expression). */
+  readonly bundleDir: string;
+  /** Where the zips are written, at plan or, after a change, at apply. */
+  readonly packageOutputDir: string;
+  readonly logRetentionInDays: Setting<number>;
+  readonly skipDestroy: Setting<boolean>;
+  readonly tags: Setting<Record<string, string>>;
+}
+
+export type FunctionRole = "request" | "response";
+
+const US_EAST_1_MESSAGE =
+  "Lambda@Edge functions must be created in us-east-1, but this module's aws provider is for " +
+  "${data.aws_region.current.id}. Pass a us-east-1 provider to the module: providers = { aws = aws.us_east_1 }.";
+
+export class LambdaEdge extends Construct {
+  readonly request: LambdaFunction;
+  readonly response: LambdaFunction;
+  /** The association map terraform-aws-modules/cloudfront accepts, keyed by event type. */
+  readonly associations: string;
+  readonly configJson: string;
+
+  constructor(scope: Construct, id: string, props: LambdaEdgeProps) {
+    super(scope, id);
+    const region = new DataAwsRegion(this, "current");
+    region.overrideLogicalId("current");
+
+    const handlerConfig = new TerraformLocal(
+      this,
+      "handler_config",
+      Object.fromEntries(CONFIG_KEYS.map((key) => [key, props.handlerConfig[key]])),
+    );
+    handlerConfig.overrideLogicalId("handler_config");
+    const configJson = new TerraformLocal(this, "config_json", `\${jsonencode(local.handler_config)}`);
+    configJson.overrideLogicalId("config_json");
+    this.configJson = configJson.asString;
+
+    this.request = edgeFunction(this, "request", props);
+    this.response = edgeFunction(this, "response", props);
+
+    const associations = new TerraformLocal(this, "lambda_function_associations", {
+      [`${props.trigger}-request`]: {
+        event_type: `${props.trigger}-request`,
+        lambda_arn: this.request.qualifiedArn,
+        include_body: true,
+      },
+      [`${props.trigger}-response`]: {
+        event_type: `${props.trigger}-response`,
+        lambda_arn: "${one(aws_lambda_function.response[*].qualified_arn)}",
+        include_body: false,
+      },
+    });
+    associations.overrideLogicalId("lambda_function_associations");
+    this.associations =
+      "${{ for event_type, association in local.lambda_function_associations : event_type => association if association.lambda_arn != null }}";
+  }
+}
+
+/** One function: its package (rebuilt at apply after a change), the function and its log group. */
+function edgeFunction(
+  scope: Construct,
+  role: FunctionRole,
+  props: LambdaEdgeProps,
+): LambdaFunction {
+  const functionName = `${props.namePrefix}-${role}`;
+  const count =
+    role === "response" ? Token.asNumber(`\${${bare(props.createResponseFunction)} ? 1 : 0}`) : undefined;
+  const bundle = `${props.bundleDir}/${role}.js`;
+
+  // A saved plan applied in another checkout has no zip. Reading the archive after a resource
+  // that changes with the package defers the read (and the zip) to apply exactly when the
+  // function must be updated; when nothing changed, the function never needs the file.
+  const packageVersion = new TerraformData(scope, `${role}_package`, {
+    count,
+    input: { bundle_sha256: `\${filesha256("${bundle}")}`, config_sha256: "${sha256(local.config_json)}" },
+  });
+  packageVersion.overrideLogicalId(`${role}_package`);
+
+  const archive = new DataArchiveFile(scope, `${role}_package_zip`, {
+    count,
+    type: "zip",
+    outputPath: `${props.packageOutputDir}/${functionName}.zip`,
+    source: [
+      { filename: "index.js", content: `\${file("${bundle}")}` },
+      { filename: "config.json", content: "${local.config_json}" },
+    ],
+    dependsOn: [packageVersion],
+  });
+  archive.overrideLogicalId(role);
+  const index = role === "response" ? "[0]" : "";
+
+  const fn = new LambdaFunction(scope, `${role}_function`, {
+    count,
+    functionName,
+    description: `Wallarm connector: ${role === "request" ? "sends each request to the Wallarm node" : "reports each response to the Wallarm node"}`,
+    role: props.roleArn,
+    handler: "index.handler",
+    runtime: props.runtime,
+    architectures: ["x86_64"],
+    memorySize: props.memorySize as number,
+    timeout: props.timeout as number,
+    publish: true,
+    filename: `\${data.archive_file.${role}${index}.output_path}`,
+    sourceCodeHash: `\${data.archive_file.${role}${index}.output_base64sha256}`,
+    skipDestroy: props.skipDestroy as boolean,
+    tags: props.tags as Record<string, string>,
+    lifecycle: {
+      precondition: [{ condition: '${data.aws_region.current.id == "us-east-1"}', errorMessage: US_EAST_1_MESSAGE }],
+    },
+  });
+  fn.overrideLogicalId(role);
+
+  // Replicas log to /aws/lambda/us-east-1.<name> in the region where they ran; the group in
+  // us-east-1 is the one a us-east-1 provider can own, the others Lambda creates on first use.
+  const logGroup = new CloudwatchLogGroup(scope, `${role}_log_group`, {
+    count,
+    name: `/aws/lambda/us-east-1.${functionName}`,
+    retentionInDays: props.logRetentionInDays as number,
+    tags: props.tags as Record<string, string>,
+  });
+  logGroup.overrideLogicalId(role);
+  return fn;
+}

@@ -1,0 +1,277 @@
+// generated/modules/lambda-edge: the connector's two Lambda@Edge functions as a module.
+import { CONFIG_DEFAULTS } from "../../handlers/config";
+import { Construct } from "../cdktf";
+import { ModuleStack, type VariableSpec } from "../module-stack";
+import { AWS_PROVIDER, ARCHIVE_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
+import { LambdaEdge } from "./construct";
+import { base64Length, NODE_TIMEOUT_HEADROOM_MS, TRIGGER_LIMITS } from "./limits";
+
+const { viewer, origin } = TRIGGER_LIMITS;
+const byTrigger = (pick: (limits: typeof viewer) => number) =>
+  `(var.trigger == "viewer" ? ${pick(viewer)} : ${pick(origin)})`;
+const wholeNumber = (name: string) => `floor(var.${name}) == var.${name}`;
+const nodeUrl = (scheme: string) => `can(regex("^${scheme}://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", var.wallarm_node_url))`;
+
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export const LAMBDA_EDGE_VARIABLES = {
+  wallarm_node_url: {
+    type: "string",
+    description:
+      "URL of the Wallarm filtering node, such as https://wallarm-node.example.com. Its path, if any, prefixes every forwarded URI.",
+    validations: [
+      {
+        condition: `${nodeUrl("https")} || (var.allow_http_node_url && ${nodeUrl("http")})`,
+        message:
+          "wallarm_node_url must be an https:// URL without query or fragment, such as https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing.",
+      },
+    ],
+  },
+  wallarm_mode: {
+    type: "string",
+    description:
+      'How requests reach the node: "inline" waits for the verdict and blocks what the node blocks; "async" sends a copy for analysis and never delays or blocks traffic.',
+    default: CONFIG_DEFAULTS.wallarm_mode,
+    validations: [
+      {
+        condition: `contains(["inline", "async"], var.wallarm_mode)`,
+        message: 'wallarm_mode must be "inline" or "async".',
+      },
+    ],
+  },
+  trigger: {
+    type: "string",
+    description:
+      'CloudFront events the functions run on: "origin" (origin-request and origin-response, only on cache misses, 1 MB body to the node) or "viewer" (viewer-request and viewer-response, every request, 40 KB body, 128 MB and 5 s at most).',
+    default: "origin",
+    validations: [
+      { condition: `contains(["viewer", "origin"], var.trigger)`, message: 'trigger must be "viewer" or "origin".' },
+    ],
+  },
+  node_timeout_ms: {
+    type: "number",
+    description:
+      "How long the request function waits for the node, in milliseconds, before it fails open or closed. Must leave 500 ms of the function timeout.",
+    default: CONFIG_DEFAULTS.node_timeout_ms,
+    validations: [
+      {
+        condition: `${wholeNumber("node_timeout_ms")} && var.node_timeout_ms >= 50 && var.node_timeout_ms <= var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}`,
+        message: `node_timeout_ms must be a whole number from 50 to the function timeout less ${NODE_TIMEOUT_HEADROOM_MS} ms, so the function can still answer after giving up on the node: with timeout = \${var.timeout} s that is at most \${var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}}.`,
+      },
+    ],
+  },
+  fail_open: {
+    type: "bool",
+    description:
+      "When the node gives no verdict (down, slow, error): true passes the request on, false answers 503. Invalid handler configuration follows the same rule.",
+    default: CONFIG_DEFAULTS.fail_open,
+  },
+  block_status_code: {
+    type: "number",
+    description: "HTTP status of the response sent when the node blocks a request.",
+    default: CONFIG_DEFAULTS.block_status_code,
+    validations: [
+      {
+        condition: `${wholeNumber("block_status_code")} && var.block_status_code >= 400 && var.block_status_code <= 599`,
+        message: "block_status_code must be a whole number from 400 to 599.",
+      },
+    ],
+  },
+  block_page_body: {
+    type: "string",
+    description:
+      "Body of the blocking response. null uses a small built-in HTML page. At most 39000 bytes for the viewer trigger and 1047000 for origin (Lambda@Edge generated responses are limited to 40 KB and 1 MB, headers included).",
+    default: CONFIG_DEFAULTS.block_page_body,
+    validations: [
+      {
+        condition: `var.block_page_body == null ? true : length(base64encode(var.block_page_body)) <= ${byTrigger((l) => base64Length(l.maxBlockPageBytes))}`,
+        message: `block_page_body is too large: the ${"${var.trigger}"} trigger allows at most ${"${"}var.trigger == "viewer" ? ${viewer.maxBlockPageBytes} : ${origin.maxBlockPageBytes}} bytes (Lambda@Edge generated responses are limited to 40 KB for viewer and 1 MB for origin triggers).`,
+      },
+    ],
+  },
+  block_page_content_type: {
+    type: "string",
+    description: "Content type of the blocking response.",
+    default: CONFIG_DEFAULTS.block_page_content_type,
+    validations: [
+      {
+        condition: `can(regex("^[!-~][ -~]*$", var.block_page_content_type))`,
+        message: 'block_page_content_type must be a single-line media type such as "text/html; charset=utf-8".',
+      },
+    ],
+  },
+  node_ca_pem: {
+    type: "string",
+    description:
+      "PEM certificate(s) of a CA to trust for the node, in addition to the public roots: for a node with a private or self-signed certificate. TLS verification is never turned off.",
+    default: CONFIG_DEFAULTS.node_ca_pem,
+    validations: [
+      {
+        condition: `var.node_ca_pem == null ? true : can(regex("-----BEGIN CERTIFICATE-----", var.node_ca_pem))`,
+        message: "node_ca_pem must hold at least one PEM certificate (-----BEGIN CERTIFICATE----- ...).",
+      },
+    ],
+  },
+  allow_http_node_url: {
+    type: "bool",
+    description: "Accept an http:// wallarm_node_url. For tests only: traffic to the node would be unencrypted.",
+    default: false,
+  },
+  role_arn: {
+    type: "string",
+    description:
+      "ARN of the execution role, trusted by lambda.amazonaws.com and edgelambda.amazonaws.com (the iam-trust module makes one).",
+    validations: [
+      {
+        condition: `can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))`,
+        message: "role_arn must be an IAM role ARN, such as arn:aws:iam::123456789012:role/wallarm-connector-edge.",
+      },
+    ],
+  },
+  name_prefix: {
+    type: "string",
+    description: "Functions are named <name_prefix>-request and <name_prefix>-response.",
+    default: "wallarm-connector",
+    validations: [
+      {
+        condition: `can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))`,
+        message: "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters).",
+      },
+    ],
+  },
+  runtime: {
+    type: "string",
+    description: "Node.js runtime of the functions.",
+    default: "nodejs22.x",
+    validations: [
+      {
+        condition: `contains(["nodejs22.x", "nodejs20.x"], var.runtime)`,
+        message: 'runtime must be "nodejs22.x" or "nodejs20.x".',
+      },
+    ],
+  },
+  memory_size: {
+    type: "number",
+    description: "Memory of each function in MB: 128 for the viewer trigger, 128 to 10240 for origin.",
+    default: 128,
+    validations: [
+      {
+        condition: `${wholeNumber("memory_size")} && var.memory_size >= 128 && var.memory_size <= ${byTrigger((l) => l.maxMemoryMb)}`,
+        message: `memory_size must be 128 for the viewer trigger and a whole number from 128 to ${origin.maxMemoryMb} for origin (Lambda@Edge limits).`,
+      },
+    ],
+  },
+  timeout: {
+    type: "number",
+    description: "Function timeout in seconds: 1 to 5 for the viewer trigger, 1 to 30 for origin.",
+    default: 5,
+    validations: [
+      {
+        condition: `${wholeNumber("timeout")} && var.timeout >= 1 && var.timeout <= ${byTrigger((l) => l.maxTimeoutSeconds)}`,
+        message: `timeout must be a whole number of seconds from 1 to ${viewer.maxTimeoutSeconds} for the viewer trigger and 1 to ${origin.maxTimeoutSeconds} for origin (Lambda@Edge limits).`,
+      },
+    ],
+  },
+  create_response_function: {
+    type: "bool",
+    description: "Create the response function, which reports each response's status and headers to the node.",
+    default: true,
+  },
+  log_retention_in_days: {
+    type: "number",
+    description:
+      "Retention of the us-east-1 log groups /aws/lambda/us-east-1.<function>. Log groups of replicas in other regions are created by Lambda and keep logs forever unless changed there.",
+    default: 30,
+    validations: [
+      {
+        condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_in_days)`,
+        message: `log_retention_in_days must be one of ${LOG_RETENTION_DAYS.join(", ")} (0 keeps logs forever).`,
+      },
+    ],
+  },
+  skip_destroy: {
+    type: "bool",
+    description:
+      "Leave the functions in AWS on destroy (only remove them from state). Replicated Lambda@Edge functions cannot be deleted until CloudFront removes the replicas, hours after the association is gone.",
+    default: false,
+  },
+  package_output_dir: {
+    type: "string",
+    description:
+      "Directory for the function zips. null means .terraform/wallarm-connector under the root module. The zips are rebuilt at apply whenever the code or configuration changed, so a saved plan applies in a fresh checkout.",
+    default: null,
+  },
+  tags: {
+    type: "map(string)",
+    description: "Tags for the functions and log groups.",
+    default: {},
+  },
+} satisfies Record<string, VariableSpec>;
+
+export class LambdaEdgeModule extends ModuleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      path: "modules/lambda-edge",
+      title: "Wallarm connector Lambda@Edge functions",
+      requiredVersion: REQUIRED_TERRAFORM,
+      providers: { aws: AWS_PROVIDER, archive: ARCHIVE_PROVIDER },
+    });
+
+    const v = this.variables(LAMBDA_EDGE_VARIABLES);
+
+    const edge = new LambdaEdge(this, "lambda_edge", {
+      namePrefix: v.name_prefix,
+      roleArn: v.role_arn,
+      trigger: v.trigger,
+      runtime: v.runtime,
+      memorySize: v.memory_size,
+      timeout: v.timeout,
+      createResponseFunction: v.create_response_function,
+      handlerConfig: {
+        wallarm_node_url: v.wallarm_node_url,
+        wallarm_mode: v.wallarm_mode,
+        node_timeout_ms: v.node_timeout_ms,
+        fail_open: v.fail_open,
+        block_status_code: v.block_status_code,
+        block_page_body: v.block_page_body,
+        block_page_content_type: v.block_page_content_type,
+        node_ca_pem: v.node_ca_pem,
+      },
+      bundleDir: "${path.module}/dist",
+      packageOutputDir: '${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}',
+      logRetentionInDays: v.log_retention_in_days,
+      skipDestroy: v.skip_destroy,
+      tags: v.tags,
+    });
+
+    const response = (attribute: string) => `\${one(aws_lambda_function.response[*].${attribute})}`;
+    this.outputs({
+      lambda_function_associations: {
+        description:
+          "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true.",
+        value: edge.associations,
+      },
+      request_function_qualified_arn: {
+        description: "ARN of the published request function version, for a CloudFront association.",
+        value: edge.request.qualifiedArn,
+      },
+      request_function_version: { description: "Published version of the request function.", value: edge.request.version },
+      request_function_name: { description: "Name of the request function.", value: edge.request.functionName },
+      request_function_arn: { description: "Unqualified ARN of the request function.", value: edge.request.arn },
+      response_function_qualified_arn: {
+        description: "ARN of the published response function version; null when create_response_function is false.",
+        value: response("qualified_arn"),
+      },
+      response_function_version: { description: "Published version of the response function, or null.", value: response("version") },
+      response_function_name: { description: "Name of the response function, or null.", value: response("function_name") },
+      response_function_arn: { description: "Unqualified ARN of the response function, or null.", value: response("arn") },
+      config_json: {
+        description: "The config.json packaged with both functions.",
+        value: edge.configJson,
+      },
+    });
+  }
+}

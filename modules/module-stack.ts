@@ -1,0 +1,86 @@
+// A cdktf stack that stands for one reusable Terraform module: its variables (typed,
+// described, validated), its outputs, and what versions.tf and the README say about it.
+import type { Json } from "./hcl/render";
+import { Construct, TerraformOutput, TerraformStack, TerraformVariable } from "./cdktf";
+
+export interface Validation {
+  /** A bare Terraform expression that is true for an allowed value. */
+  readonly condition: string;
+  /** Says what is allowed; Terraform shows it at plan. */
+  readonly message: string;
+}
+
+export interface VariableSpec {
+  readonly type: string;
+  readonly description: string;
+  /** Absent: the variable is required. */
+  readonly default?: Json;
+  readonly nullable?: boolean;
+  readonly sensitive?: boolean;
+  readonly validations?: readonly Validation[];
+}
+
+export interface OutputSpec {
+  readonly description: string;
+  /** A Terraform expression or value. */
+  readonly value: Json;
+  readonly sensitive?: boolean;
+}
+
+export interface ProviderRequirement {
+  readonly source: string;
+  /** A `>=` constraint, with why it is the minimum. */
+  readonly version: string;
+  readonly why: string;
+}
+
+export interface ModuleInfo {
+  /** Folder under generated/ ("" for the root module). */
+  readonly path: string;
+  readonly title: string;
+  readonly requiredVersion: string;
+  readonly providers: Readonly<Record<string, ProviderRequirement>>;
+}
+
+export abstract class ModuleStack extends TerraformStack {
+  constructor(
+    scope: Construct,
+    id: string,
+    readonly info: ModuleInfo,
+  ) {
+    super(scope, id);
+  }
+
+  /** Declares `variable "<name>"` and returns the expression that reads it. */
+  protected variable(name: string, spec: VariableSpec): string {
+    const variable = new TerraformVariable(this, name, {
+      description: spec.description,
+      type: spec.type,
+      default: spec.default === null ? undefined : spec.default,
+      nullable: spec.nullable,
+      sensitive: spec.sensitive,
+      validation: spec.validations?.map((v) => ({ condition: `\${${v.condition}}`, errorMessage: v.message })),
+    });
+    // cdktf drops a null default, which would make the variable required.
+    if (spec.default === null) variable.addOverride("default", null);
+    variable.overrideLogicalId(name);
+    return `\${var.${name}}`;
+  }
+
+  /** Declares the variables of a table, in its order; returns their expressions by name. */
+  protected variables<K extends string>(specs: Record<K, VariableSpec>): Record<K, string> {
+    const names = Object.keys(specs) as K[];
+    return Object.fromEntries(names.map((name) => [name, this.variable(name, specs[name])])) as Record<K, string>;
+  }
+
+  protected outputs(specs: Record<string, OutputSpec>): void {
+    for (const [name, spec] of Object.entries(specs)) {
+      const output = new TerraformOutput(this, name, {
+        description: spec.description,
+        value: spec.value,
+        sensitive: spec.sensitive,
+      });
+      output.overrideLogicalId(name);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// generated/ (the root module): the role, the functions and the associations composed, the
+// way most users want them. Pass-through variables reuse the submodules' definitions, so a
+// bad value is caught, with the same message, where the user wrote it.
+import { Construct, TerraformHclModule } from "../cdktf";
+import { DISTRIBUTION_ASSOCIATION_VARIABLES as DISTRIBUTION } from "../distribution-association/module";
+import { IAM_TRUST_VARIABLES as IAM } from "../iam-trust/module";
+import { LAMBDA_EDGE_VARIABLES as EDGE } from "../lambda-edge/module";
+import { ModuleStack, type VariableSpec } from "../module-stack";
+import { ARCHIVE_PROVIDER, AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
+
+/** A submodule's variable under another name: its validations must read the new name. */
+function renamed(spec: VariableSpec, from: string, to: string): VariableSpec {
+  const rename = (text: string) => text.split(`var.${from}`).join(`var.${to}`).split(`${from} must`).join(`${to} must`);
+  return {
+    ...spec,
+    validations: spec.validations?.map((v) => ({ condition: rename(v.condition), message: rename(v.message) })),
+  };
+}
+
+export const ROOT_VARIABLES = {
+  wallarm_node_url: EDGE.wallarm_node_url,
+  wallarm_mode: EDGE.wallarm_mode,
+  trigger: EDGE.trigger,
+  node_timeout_ms: EDGE.node_timeout_ms,
+  fail_open: EDGE.fail_open,
+  block_status_code: EDGE.block_status_code,
+  block_page_body: EDGE.block_page_body,
+  block_page_content_type: EDGE.block_page_content_type,
+  node_ca_pem: EDGE.node_ca_pem,
+  allow_http_node_url: EDGE.allow_http_node_url,
+  name_prefix: EDGE.name_prefix,
+  runtime: EDGE.runtime,
+  memory_size: EDGE.memory_size,
+  timeout: EDGE.timeout,
+  create_response_function: EDGE.create_response_function,
+  log_retention_in_days: EDGE.log_retention_in_days,
+  skip_destroy: EDGE.skip_destroy,
+  package_output_dir: EDGE.package_output_dir,
+  create_role: {
+    type: "bool",
+    description: "Create the execution role (iam-trust module). false uses role_arn.",
+    default: true,
+  },
+  role_arn: {
+    type: "string",
+    description: "ARN of an existing execution role, used when create_role is false.",
+    default: null,
+    validations: [
+      {
+        condition: `var.create_role ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))`,
+        message: "role_arn must be an IAM role ARN when create_role = false, such as arn:aws:iam::123456789012:role/wallarm-connector-edge.",
+      },
+    ],
+  },
+  role_name: {
+    type: "string",
+    description: "Name of the created role; null means <name_prefix>-edge.",
+    default: null,
+  },
+  role_path: renamed(IAM.path, "path", "role_path"),
+  role_permissions_boundary: renamed(IAM.permissions_boundary, "permissions_boundary", "role_permissions_boundary"),
+  associations: DISTRIBUTION.associations,
+  create_distribution: DISTRIBUTION.create_distribution,
+  origin_domain_name: DISTRIBUTION.origin_domain_name,
+  origin_protocol_policy: DISTRIBUTION.origin_protocol_policy,
+  aliases: DISTRIBUTION.aliases,
+  acm_certificate_arn: DISTRIBUTION.acm_certificate_arn,
+  price_class: DISTRIBUTION.price_class,
+  cache_policy_id: DISTRIBUTION.cache_policy_id,
+  origin_request_policy_id: DISTRIBUTION.origin_request_policy_id,
+  comment: DISTRIBUTION.comment,
+  tags: { type: "map(string)", description: "Tags for every resource that takes them.", default: {} },
+} satisfies Record<string, VariableSpec>;
+
+/** Root variables handed unchanged to a submodule of the same names. */
+const passThrough = (names: string[]) => Object.fromEntries(names.map((name) => [name, `\${var.${name}}`]));
+
+export class RootModule extends ModuleStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, {
+      path: "",
+      title: "Wallarm connector for Amazon CloudFront",
+      requiredVersion: REQUIRED_TERRAFORM,
+      providers: { aws: AWS_PROVIDER, archive: ARCHIVE_PROVIDER },
+    });
+    this.variables(ROOT_VARIABLES);
+
+    const module = (name: string, source: string, variables: Record<string, unknown>, count?: string) => {
+      const m = new TerraformHclModule(this, name, { source, variables });
+      if (count) m.addOverride("count", count);
+      m.overrideLogicalId(name);
+      return m;
+    };
+
+    module(
+      "iam_trust",
+      "./modules/iam-trust",
+      {
+        name: '${coalesce(var.role_name, "${var.name_prefix}-edge")}',
+        path: "${var.role_path}",
+        permissions_boundary: "${var.role_permissions_boundary}",
+        function_names: ["${var.name_prefix}-request", "${var.name_prefix}-response"],
+        tags: "${var.tags}",
+      },
+      "${var.create_role ? 1 : 0}",
+    );
+
+    module("lambda_edge", "./modules/lambda-edge", {
+      role_arn: "${var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn}",
+      ...passThrough(Object.keys(EDGE).filter((name) => name !== "role_arn" && name !== "tags")),
+      tags: "${var.tags}",
+    });
+
+    module("distribution_association", "./modules/distribution-association", {
+      request_function_qualified_arn: "${module.lambda_edge.request_function_qualified_arn}",
+      response_function_qualified_arn: "${module.lambda_edge.response_function_qualified_arn}",
+      request_event_type: "${var.trigger}-request",
+      response_event_type: "${var.trigger}-response",
+      ...passThrough(Object.keys(DISTRIBUTION).filter((name) => !/_function_qualified_arn$|_event_type$|^tags$/.test(name))),
+      tags: "${var.tags}",
+    });
+
+    const output = (module: string, name: string) => `\${module.${module}.${name}}`;
+    this.outputs({
+      lambda_function_associations: {
+        description:
+          'Every association keyed by event type (the connector\'s and yours): for_each of a dynamic "lambda_function_association" block in your aws_cloudfront_distribution, or lambda_function_association of terraform-aws-modules/cloudfront.',
+        value: output("distribution_association", "lambda_function_associations"),
+      },
+      request_function_qualified_arn: { description: "ARN of the published request function version.", value: output("lambda_edge", "request_function_qualified_arn") },
+      response_function_qualified_arn: {
+        description: "ARN of the published response function version, or null.",
+        value: output("lambda_edge", "response_function_qualified_arn"),
+      },
+      request_function_version: { description: "Published version of the request function.", value: output("lambda_edge", "request_function_version") },
+      response_function_version: { description: "Published version of the response function, or null.", value: output("lambda_edge", "response_function_version") },
+      role_arn: { description: "ARN of the execution role (created or given).", value: "${var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn}" },
+      trust_policy_json: {
+        description: "Trust policy for lambda.amazonaws.com and edgelambda.amazonaws.com, or null when create_role is false.",
+        value: "${one(module.iam_trust[*].trust_policy_json)}",
+      },
+      distribution_id: { description: "ID of the created distribution, or null.", value: output("distribution_association", "distribution_id") },
+      distribution_domain_name: {
+        description: "Domain name of the created distribution, or null.",
+        value: output("distribution_association", "distribution_domain_name"),
+      },
+    });
+  }
+}

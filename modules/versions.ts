@@ -1,0 +1,17 @@
+// Version constraints of every generated module, each with the reason it is the minimum.
+import type { ProviderRequirement } from "./module-stack";
+
+/** Variable validations that refer to other variables arrived in Terraform 1.9. */
+export const REQUIRED_TERRAFORM = ">= 1.9.0";
+
+export const AWS_PROVIDER: ProviderRequirement = {
+  source: "hashicorp/aws",
+  version: ">= 4.57.0",
+  why: "`skip_destroy` on aws_lambda_function (and its retried deletion of replicated Lambda@Edge functions) arrived in 4.57.0; everything else used is older. 5.x and 6.x are admitted.",
+};
+
+export const ARCHIVE_PROVIDER: ProviderRequirement = {
+  source: "hashicorp/archive",
+  version: ">= 2.0.0",
+  why: "`archive_file` with `source` blocks and `output_base64sha256` predates 2.0.0, the first release for Terraform 0.13+ registry sources.",
+};
