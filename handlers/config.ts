@@ -1,3 +1,6 @@
+import { X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+
 // The handler configuration schema: `config.json` beside the bundle in the Lambda zip.
 // Keys are the lambda-edge module's variable names, so a reader can go from a Terraform
 // variable to the setting it controls without a mapping table.
@@ -45,3 +48,101 @@ export const CONFIG_KEYS: ReadonlyArray<keyof HandlerConfig> = [
   "block_page_content_type",
   "node_ca_pem",
 ];
+
+/** Outcome of reading config.json: a usable config, or why not and which way to fail. */
+export type ConfigResult =
+  | { ok: true; config: HandlerConfig; unknownKeys: string[] }
+  | { ok: false; reason: string; failOpen: boolean };
+
+const MODES: ReadonlyArray<WallarmMode> = ["inline", "async"];
+
+/**
+ * Validates config.json text. Never throws: a bad file must not become a Lambda error. Absent
+ * or null keys take CONFIG_DEFAULTS; when the file is invalid, fail_open is still honoured if it
+ * is a readable boolean, otherwise the function fails open.
+ */
+export function parseConfig(text: string): ConfigResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `config.json is not valid JSON: ${(err as Error).message}`, failOpen: true };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, reason: "config.json must hold a JSON object", failOpen: true };
+  }
+  const obj = raw as Record<string, unknown>;
+  const failOpen = typeof obj.fail_open === "boolean" ? obj.fail_open : true;
+  const value = <K extends keyof HandlerConfig>(key: K): unknown =>
+    obj[key] ?? (key === "wallarm_node_url" ? undefined : CONFIG_DEFAULTS[key as Exclude<K, "wallarm_node_url">]);
+
+  const config = {} as Record<keyof HandlerConfig, unknown>;
+  for (const key of CONFIG_KEYS) config[key] = value(key);
+  const problem = firstProblem(config);
+  if (problem) return { ok: false, reason: problem, failOpen };
+  const known: ReadonlyArray<string> = CONFIG_KEYS;
+  return {
+    ok: true,
+    config: config as unknown as HandlerConfig,
+    unknownKeys: Object.keys(obj).filter((k) => !known.includes(k)),
+  };
+}
+
+function firstProblem(c: Record<keyof HandlerConfig, unknown>): string | undefined {
+  const url = c.wallarm_node_url;
+  if (typeof url !== "string" || url === "") return "wallarm_node_url is required (a string)";
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "wallarm_node_url is not a valid URL";
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return "wallarm_node_url must be http:// or https://";
+  if (parsed.search || parsed.hash || parsed.username || parsed.password) {
+    return "wallarm_node_url must not contain a query, fragment or credentials";
+  }
+  if (!MODES.includes(c.wallarm_mode as WallarmMode)) return `wallarm_mode must be one of: ${MODES.join(", ")}`;
+  const t = c.node_timeout_ms;
+  if (typeof t !== "number" || !Number.isInteger(t) || t < 1 || t > 30000) {
+    return "node_timeout_ms must be an integer between 1 and 30000";
+  }
+  if (typeof c.fail_open !== "boolean") return "fail_open must be a boolean";
+  const s = c.block_status_code;
+  if (typeof s !== "number" || !Number.isInteger(s) || s < 400 || s > 599) {
+    return "block_status_code must be an integer between 400 and 599";
+  }
+  if (c.block_page_body !== null && typeof c.block_page_body !== "string") return "block_page_body must be a string or null";
+  const type = c.block_page_content_type;
+  if (typeof type !== "string" || type === "" || /[\r\n]/.test(type)) {
+    return "block_page_content_type must be a non-empty single-line string";
+  }
+  if (c.node_ca_pem !== null && !isPemCertificates(c.node_ca_pem)) {
+    return "node_ca_pem must be one or more PEM certificates (-----BEGIN CERTIFICATE-----) or null";
+  }
+  return undefined;
+}
+
+// Checked here so a broken CA fails once at cold start with a clear line, not as a TLS error
+// on every request.
+function isPemCertificates(pem: unknown): boolean {
+  if (typeof pem !== "string") return false;
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  if (!blocks) return false;
+  try {
+    blocks.forEach((b) => new X509Certificate(b));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads and validates config.json; a missing or unreadable file is a config error too. */
+export function readConfig(file: string): ConfigResult {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return { ok: false, reason: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, failOpen: true };
+  }
+  return parseConfig(text);
+}

@@ -1,0 +1,39 @@
+// Response trigger (origin-response or viewer-response): reports status and headers to the node
+// under the request's id, without waiting for an answer. The response is never changed: the
+// function returns the very object it received, whatever happens.
+import type { CloudFrontResponseEvent, CloudFrontResponseResult, Context } from "aws-lambda";
+import { viewResponseEvent } from "./event";
+import { log } from "./log";
+import { responseReport } from "./protocol";
+import { getRuntime } from "./runtime";
+
+/** The longest the function waits for the report to reach the socket. */
+const REPORT_FLUSH_MS = 100;
+
+export const handler = async (event: CloudFrontResponseEvent, _context?: Context): Promise<CloudFrontResponseResult> => {
+  const started = Date.now();
+  const response = event?.Records?.[0]?.cf?.response;
+  try {
+    const rt = getRuntime();
+    if (!rt.ok) return response;
+    const { config, node, client } = rt;
+    const view = viewResponseEvent(event);
+    const outcome = await client.send(responseReport(view, node, config.wallarm_mode), {
+      waitForAnswer: false,
+      timeoutMs: config.node_timeout_ms,
+      flushMs: Math.min(config.node_timeout_ms, REPORT_FLUSH_MS),
+    });
+    if (outcome.kind === "failed") {
+      log("warn", "node_report_failed", {
+        request_id: view.requestId,
+        event_type: view.eventType,
+        reason: outcome.reason,
+        code: outcome.code,
+        elapsed_ms: Date.now() - started,
+      });
+    }
+  } catch (err) {
+    log("error", "internal_error", { reason: String(err), action: "pass" });
+  }
+  return response;
+};
