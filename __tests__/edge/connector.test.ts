@@ -1,0 +1,180 @@
+// The real connector end to end: the handler bundles, built from handlers/ as Terraform ships
+// them, run by the local edge in front of an origin, with the real WAF (nginx + ModSecurity +
+// CRS) or a recording node as the Wallarm node.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundleHandlers } from "../../scripts/bundle-handlers";
+import { send } from "../../tools/edge/client";
+import { type EchoOrigin, startEchoOrigin } from "../../tools/edge/echo-origin";
+import type { Trigger } from "../../tools/edge/events";
+import { type EdgeOptions, type RunningEdge, startEdge } from "../../tools/edge/server";
+import { type RecordingNode, startRecordingNode } from "../../tools/recording-node";
+import { type Waf, startWaf, wafAvailable } from "../../tools/waf";
+
+const available = wafAvailable();
+if (!available.ok) {
+  console.warn(
+    `Skipping the real-WAF cases of __tests__/edge/connector.test.ts: missing ${available.missing.join(", ")}.\n` +
+      "Install: apt-get install nginx-light libnginx-mod-http-modsecurity libnginx-mod-http-echo modsecurity-crs",
+  );
+}
+const withWaf = available.ok ? describe : describe.skip;
+
+const ATTACKS = ["/?file=../../etc/passwd", "/static/../etc/passwd", "/search?q=%27%20OR%201%3D1--"];
+
+let bundleDir: string;
+let origin: EchoOrigin;
+let waf: Waf | undefined;
+const edges: RunningEdge[] = [];
+const nodes: RecordingNode[] = [];
+
+beforeAll(async () => {
+  // The handlers log JSON lines for CloudWatch; keep the test output readable.
+  jest.spyOn(console, "log").mockImplementation(() => undefined);
+  jest.spyOn(console, "error").mockImplementation(() => undefined);
+  bundleDir = mkdtempSync(join(tmpdir(), "edge-bundles-"));
+  await bundleHandlers(bundleDir);
+  origin = await startEchoOrigin();
+  if (available.ok) waf = await startWaf();
+});
+
+afterAll(async () => {
+  await Promise.all(edges.map((edge) => edge.close()));
+  await Promise.all(nodes.map((node) => node.stop()));
+  await waf?.stop();
+  await origin?.close();
+  rmSync(bundleDir, { recursive: true, force: true });
+  jest.restoreAllMocks();
+});
+
+async function edge(options: Omit<EdgeOptions, "bundleDir" | "origin">): Promise<RunningEdge> {
+  const started = await startEdge({ bundleDir, origin: origin.url, ...options });
+  edges.push(started);
+  return started;
+}
+
+async function recordingNode(): Promise<RecordingNode> {
+  const node = await startRecordingNode();
+  nodes.push(node);
+  return node;
+}
+
+/** Polls `check` until it holds (bounded): for copies the node logs after the viewer's answer. */
+async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function hitsSince(count: number) {
+  return origin.hits.slice(count);
+}
+
+withWaf("inline mode with the real WAF", () => {
+  describe.each<Trigger>(["viewer", "origin"])("%s trigger", (trigger) => {
+    let url: string;
+    beforeAll(async () => {
+      url = (await edge({ trigger, config: { wallarm_node_url: waf!.url, wallarm_mode: "inline" } })).url;
+    });
+
+    test.each(ATTACKS)("%s is blocked with 403 and never reaches the origin", async (target) => {
+      const before = origin.hits.length;
+      const reply = await send(url, target);
+      expect(reply.status).toBe(403);
+      expect(reply.headers["cache-control"]).toBe("no-store");
+      expect(reply.headers["x-cache"]).toBe("LambdaGeneratedResponse from cloudfront");
+      expect(hitsSince(before)).toEqual([]);
+    });
+
+    test("a script in a form body is blocked", async () => {
+      const reply = await send(url, "/comment", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: "text=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+      });
+      expect(reply.status).toBe(403);
+    });
+
+    test("normal requests reach the origin intact and the node saw each one", async () => {
+      const before = origin.hits.length;
+      const requests = [
+        { method: "GET", target: "/products?page=2&sort=price", body: "" },
+        { method: "POST", target: "/api/orders", body: '{"item":"lamp","qty":2}', type: "application/json" },
+        { method: "PUT", target: "/api/orders/17?notify=yes", body: "plain note", type: "text/plain" },
+      ];
+      const ids: string[] = [];
+      for (const { method, target, body, type } of requests) {
+        const reply = await send(url, target, { method, body: body || undefined, headers: type ? { "Content-Type": type } : {} });
+        expect(reply.status).toBe(200);
+        expect(reply.body.toString()).toContain(`hello from origin: ${method} ${target}`);
+        ids.push(String(reply.headers["x-amz-cf-id"]));
+      }
+      expect(hitsSince(before).map(({ method, target, body }) => ({ method, target, body: body.toString() }))).toEqual(
+        requests.map(({ method, target, body }) => ({ method, target, body })),
+      );
+      const seen = new Set(waf!.accessLog().map((entry) => entry.requestId));
+      expect(ids.filter((id) => !seen.has(id))).toEqual([]);
+    });
+  });
+});
+
+withWaf("async mode with the real WAF", () => {
+  test("everything is delivered, and the node still judges every copy", async () => {
+    const { url } = await edge({ config: { wallarm_node_url: waf!.url, wallarm_mode: "async" } });
+    const before = origin.hits.length;
+    const ids: string[] = [];
+    for (const target of [...ATTACKS, "/products?page=3"]) {
+      const reply = await send(url, target);
+      expect(reply.status).toBe(200);
+      ids.push(String(reply.headers["x-amz-cf-id"]));
+    }
+    expect(hitsSince(before).map((hit) => hit.target)).toEqual([...ATTACKS, "/products?page=3"]);
+    const copyStatus = (id: string) =>
+      waf!.accessLog().find((entry) => entry.requestId === id && entry.mode === "async" && !entry.uri.includes("/wallarm-connector/"))?.status;
+    await eventually(() => ids.every((id) => copyStatus(id) !== undefined), "the node to log every copy");
+    expect(ids.map(copyStatus)).toEqual([403, 403, 403, 200]);
+  });
+});
+
+describe("when the node is down", () => {
+  let downUrl: string;
+  beforeAll(async () => {
+    const gone = await recordingNode();
+    downUrl = gone.url;
+    await gone.stop();
+  });
+
+  test.each<Trigger>(["viewer", "origin"])("fail-open passes traffic (%s trigger)", async (trigger) => {
+    const { url } = await edge({ trigger, config: { wallarm_node_url: downUrl, fail_open: true } });
+    const before = origin.hits.length;
+    const reply = await send(url, "/orders?id=1", { method: "POST", body: "x=1" });
+    expect(reply.status).toBe(200);
+    expect(hitsSince(before)).toMatchObject([{ method: "POST", target: "/orders?id=1", body: Buffer.from("x=1") }]);
+  });
+
+  test.each<Trigger>(["viewer", "origin"])("fail-closed answers 503 (%s trigger)", async (trigger) => {
+    const { url } = await edge({ trigger, config: { wallarm_node_url: downUrl, fail_open: false } });
+    const before = origin.hits.length;
+    expect((await send(url, "/orders?id=1")).status).toBe(503);
+    expect(hitsSince(before)).toEqual([]);
+  });
+});
+
+test("a 100 KB body reaches the origin whole; the node gets the 40 KB copy flagged truncated", async () => {
+  const node = await recordingNode();
+  const { url } = await edge({ config: { wallarm_node_url: node.url }, responseFunction: false });
+  const body = Buffer.alloc(100 * 1024, "q");
+  const before = origin.hits.length;
+  const reply = await send(url, "/upload?name=big", { method: "POST", body, headers: { "Content-Type": "application/octet-stream" } });
+  expect(reply.status).toBe(200);
+  expect(hitsSince(before).map((hit) => hit.body.length)).toEqual([body.length]);
+  expect(hitsSince(before)[0].body.equals(body)).toBe(true);
+  const [copy] = await node.waitForRequests(1);
+  expect(copy).toMatchObject({ method: "POST", target: "/upload?name=big" });
+  expect(copy.body.equals(body.subarray(0, 40 * 1024))).toBe(true);
+  expect(copy.headers).toContainEqual(["x-wallarm-body-truncated", "true"]);
+  expect(copy.headers).toContainEqual(["x-wallarm-request-id", reply.headers["x-amz-cf-id"]]);
+});
