@@ -1,0 +1,199 @@
+// The bundles as Lambda runs them: size, determinism, keep-alive reuse, async timing, TLS with
+// a pinned CA, and the blocking response limits.
+import type {
+  CloudFrontRequestEvent,
+  CloudFrontRequestResult,
+  CloudFrontResponseEvent,
+  CloudFrontResponseResult,
+  CloudFrontResultResponse,
+} from "aws-lambda";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { version } from "../../package.json";
+import { bundleHandlers } from "../../scripts/bundle-handlers";
+import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
+import { makePki } from "./certs";
+import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_RESPONSE, requestEvent } from "./fixtures";
+import { captureLogs, cleanup, coldStart, context, distDir } from "./lambda";
+
+type ReqResult = CloudFrontRequestResult;
+type ReqEvent = CloudFrontRequestEvent;
+
+let node: RecordingNode;
+let logs: ReturnType<typeof captureLogs>;
+beforeAll(async () => {
+  node = await startRecordingNode();
+});
+afterAll(async () => {
+  await node.stop();
+  cleanup();
+});
+beforeEach(() => {
+  node.setBehaviour({ kind: "status", status: 200 });
+  logs = captureLogs();
+});
+afterEach(() => logs.restore());
+
+describe("bundles", () => {
+  test("are small CommonJS files exporting handler, well under 1 MB zipped", async () => {
+    const dir = await distDir();
+    const sizes = ["request", "response"].map((name) => {
+      const code = readFileSync(join(dir, `${name}.js`));
+      return { name, raw: code.length, gzip: gzipSync(code, { level: 9 }).length, code: code.toString() };
+    });
+    logs.restore(); // let the sizes reach the test output
+    console.log(sizes.map((s) => `${s.name}.js: ${s.raw} bytes raw, ${s.gzip} bytes gzip`).join("\n"));
+    for (const s of sizes) {
+      expect(s.gzip).toBeLessThan(1024 * 1024);
+      expect(s.raw).toBeLessThan(64 * 1024); // a few KB is the aim; this guards against a stray dependency
+      expect(s.code).not.toMatch(/sourceMappingURL|require\("(?!node:)[a-z@]/); // only Node built-ins
+      expect(s.code).toContain(`"${version}"`);
+    }
+  });
+
+  test("are deterministic", async () => {
+    const other = mkdtempSync(join(tmpdir(), "dist-again-"));
+    try {
+      const files = await bundleHandlers(other);
+      expect(files.map((f) => f.name)).toEqual(["request", "response"]);
+      for (const f of files) {
+        expect(f.bytes).toBe(readFileSync(f.file).length);
+        expect(readFileSync(f.file).equals(readFileSync(join(await distDir(), `${f.name}.js`)))).toBe(true);
+      }
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("request function", () => {
+  test("two invocations reuse one keep-alive connection", async () => {
+    const handler = await coldStart<ReqEvent, ReqResult>("request", { wallarm_node_url: node.url });
+    const before = node.connections();
+    for (let i = 0; i < 3; i++) await handler(requestEvent(), context);
+    expect(node.connections() - before).toBe(1);
+  });
+
+  test("async mode returns well before a slow node answers, and the node records the full copy", async () => {
+    node.setBehaviour({ kind: "status", status: 403, delayMs: 400 });
+    const handler = await coldStart<ReqEvent, ReqResult>("request", {
+      wallarm_node_url: node.url,
+      wallarm_mode: "async",
+      fail_open: false,
+    });
+    const body = "z".repeat(64 * 1024);
+    for (let i = 0; i < 2; i++) {
+      const event = requestEvent({ method: "POST", body: base64Body(body) });
+      const before = node.requests.length;
+      const started = Date.now();
+      const result = await handler(event, context);
+      const elapsed = Date.now() - started;
+      expect(result).toBe(event.Records[0].cf.request); // a 403 in async mode never blocks
+      expect(elapsed).toBeLessThan(200);
+      const [copy] = (await node.waitForRequests(before + 1)).slice(before);
+      expect(copy.body.toString()).toBe(body);
+      expect(copy.headers).toContainEqual(["x-wallarm-request-id", event.Records[0].cf.config.requestId]);
+    }
+    expect(logs.lines()).toEqual([]);
+  });
+
+  test("a node with a private CA: TLS fails without node_ca_pem and works with it", async () => {
+    const pki = makePki();
+    const tlsNode = await startRecordingNode({ tls: { key: pki.key, cert: pki.cert }, behaviour: { kind: "status", status: 403 } });
+    try {
+      const untrusting = await coldStart<ReqEvent, ReqResult>("request", { wallarm_node_url: tlsNode.url, fail_open: false });
+      expect(await untrusting(requestEvent(), context)).toMatchObject({ status: "503" });
+      expect(logs.lines()).toEqual([expect.objectContaining({ reason: "tls_failure" })]);
+      expect(tlsNode.requests).toHaveLength(0);
+
+      const pinned = await coldStart<ReqEvent, ReqResult>("request", { wallarm_node_url: tlsNode.url, node_ca_pem: pki.caPem, fail_open: false });
+      expect(await pinned(requestEvent(), context)).toMatchObject({ status: "403" });
+      tlsNode.setBehaviour({ kind: "status", status: 200 });
+      const event = requestEvent();
+      expect(await pinned(event, context)).toBe(event.Records[0].cf.request);
+      expect(tlsNode.requests).toHaveLength(2);
+      expect(tlsNode.connections()).toBe(1); // completed handshakes: one, reused by both requests
+    } finally {
+      await tlsNode.stop();
+    }
+  });
+});
+
+describe("blocking response", () => {
+  const block = async (eventType: "viewer-request" | "origin-request", config: object): Promise<CloudFrontResultResponse> => {
+    node.setBehaviour({ kind: "status", status: 403 });
+    const handler = await coldStart<ReqEvent, ReqResult>("request", { wallarm_node_url: node.url, ...config });
+    return (await handler(requestEvent({ eventType, requestId: "blk-<1>" }), context)) as CloudFrontResultResponse;
+  };
+
+  test("built-in page: valid generated response, request id escaped", async () => {
+    const r = await block("viewer-request", {});
+    expect(r).toMatchObject({
+      status: "403",
+      statusDescription: "Forbidden",
+      bodyEncoding: "text",
+      headers: {
+        "content-type": [{ key: "Content-Type", value: "text/html; charset=utf-8" }],
+        "cache-control": [{ key: "Cache-Control", value: "no-store" }],
+      },
+    });
+    expect(r.body).toContain("blk-&#60;1&#62;");
+    expect(Object.keys(r.headers ?? {}).every((k) => k === k.toLowerCase())).toBe(true);
+  });
+
+  const page = `<html>${"x".repeat(45 * 1024)}</html>`; // over 40 KB, under 1 MB
+
+  test("a page over the viewer-request limit (40 KB) falls back to the built-in page and logs why", async () => {
+    const r = await block("viewer-request", { block_page_body: page, block_status_code: 429 });
+    expect(r.status).toBe("429");
+    expect(r.body).toContain("Request blocked");
+    expect(Buffer.byteLength(JSON.stringify(r))).toBeLessThan(40 * 1024);
+    expect(logs.lines()).toContainEqual(expect.objectContaining({ level: "warn", event: "block_page_too_large", limit_bytes: 40960 }));
+  });
+
+  test("the same page fits the origin-request limit (1 MB)", async () => {
+    const r = await block("origin-request", { block_page_body: page });
+    expect(r.body).toBe(page);
+    expect(logs.lines().map((l) => l.event)).toEqual(["blocked"]);
+  });
+});
+
+describe("response function", () => {
+  type RespHandler = (e: CloudFrontResponseEvent, c: typeof context) => Promise<CloudFrontResponseResult>;
+  const cold = (config: object | string | undefined): Promise<RespHandler> =>
+    coldStart<CloudFrontResponseEvent, CloudFrontResponseResult>("response", config);
+
+  test("does not wait for the node's answer, reuses the connection, and returns the response itself", async () => {
+    node.setBehaviour({ kind: "status", status: 500, delayMs: 400 });
+    const report = await cold({ wallarm_node_url: node.url });
+    const before = node.connections();
+    const seen = node.requests.length;
+    for (const event of [DOC_ORIGIN_RESPONSE, DOC_VIEWER_RESPONSE]) {
+      const started = Date.now();
+      expect(await report(event, context)).toBe(event.Records[0].cf.response);
+      expect(Date.now() - started).toBeLessThan(200);
+    }
+    const reports = (await node.waitForRequests(seen + 2)).slice(seen).map((r) => JSON.parse(r.body.toString()));
+    expect(reports.map((r) => [r.event_type, r.status])).toEqual([["origin-response", 200], ["viewer-response", 404]]);
+    expect(reports[1].headers).toEqual([["Content-Type", "text/html; charset=UTF-8"], ["Set-Cookie", "a=1; Path=/"], ["Set-Cookie", "b=2; Path=/"]]);
+    expect(node.connections() - before).toBeLessThanOrEqual(2);
+  });
+
+  test.each([
+    ["node down", { wallarm_node_url: "http://127.0.0.1:9" }, "node_report_failed"],
+    ["DNS failure", { wallarm_node_url: "http://wallarm-node.invalid" }, "node_report_failed"],
+    ["invalid config", { wallarm_node_url: "nope", fail_open: false }, "config_invalid"],
+    ["no config", undefined, "config_invalid"],
+  ])("%s: still returns the response unchanged", async (_name, config, event) => {
+    const report = await cold(config);
+    const response = DOC_ORIGIN_RESPONSE.Records[0].cf.response;
+    const before = JSON.stringify(response);
+    const started = Date.now();
+    expect(await report(DOC_ORIGIN_RESPONSE, context)).toBe(response);
+    expect(Date.now() - started).toBeLessThan(1000 + 150);
+    expect(JSON.stringify(response)).toBe(before);
+    expect(logs.lines()).toEqual([expect.objectContaining({ event })]);
+  });
+});
