@@ -53,7 +53,7 @@ export abstract class ModuleStack extends TerraformStack {
 
   /** Declares `variable "<name>"` and returns the expression that reads it. */
   protected variable(name: string, spec: VariableSpec): string {
-    const variable = new TerraformVariable(this, name, {
+    const variable = new TerraformVariable(this, `variable_${name}`, {
       description: spec.description,
       type: spec.type,
       default: spec.default === null ? undefined : spec.default,
@@ -75,7 +75,7 @@ export abstract class ModuleStack extends TerraformStack {
 
   protected outputs(specs: Record<string, OutputSpec>): void {
     for (const [name, spec] of Object.entries(specs)) {
-      const output = new TerraformOutput(this, name, {
+      const output = new TerraformOutput(this, `output_${name}`, {
         description: spec.description,
         value: spec.value,
         sensitive: spec.sensitive,

@@ -15,6 +15,34 @@ const CONNECTOR_EVENT_TYPES = `compact([var.request_event_type, var.response_fun
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 
+/**
+ * The user's own associations, checked against the event types the connector occupies
+ * (`connectorEventTypes`, a list expression over the variables of the module that declares it).
+ */
+export function associationsVariable(connectorEventTypes: string): VariableSpec {
+  return {
+    type: "map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))",
+    description:
+      "Your own Lambda@Edge associations on the same cache behavior, keyed by event type (the terraform-aws-modules/cloudfront shape). They are merged with the connector's.",
+    default: {},
+    validations: [
+      {
+        condition: `alltrue([for event_type, association in var.associations : contains(${EVENT_TYPES}, event_type) && (association.event_type == null || association.event_type == event_type)])`,
+        message:
+          "associations must be keyed by event type (viewer-request, viewer-response, origin-request, origin-response), and an association's event_type, when set, must equal its key.",
+      },
+      {
+        condition: `alltrue([for association in values(var.associations) : can(regex("${QUALIFIED_ARN}", association.lambda_arn))])`,
+        message: "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases.",
+      },
+      {
+        condition: `length(setintersection(keys(var.associations), ${connectorEventTypes})) == 0`,
+        message: `associations already has a function on \${join(", ", setintersection(keys(var.associations), ${connectorEventTypes}))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two.`,
+      },
+    ],
+  };
+}
+
 export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
   request_function_qualified_arn: {
     type: "string",
@@ -66,27 +94,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
       },
     ],
   },
-  associations: {
-    type: "map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))",
-    description:
-      "Your own Lambda@Edge associations on the same cache behavior, keyed by event type (the terraform-aws-modules/cloudfront shape). They are merged with the connector's.",
-    default: {},
-    validations: [
-      {
-        condition: `alltrue([for event_type, association in var.associations : contains(${EVENT_TYPES}, event_type) && (association.event_type == null || association.event_type == event_type)])`,
-        message:
-          "associations must be keyed by event type (viewer-request, viewer-response, origin-request, origin-response), and an association's event_type, when set, must equal its key.",
-      },
-      {
-        condition: `alltrue([for association in values(var.associations) : can(regex("${QUALIFIED_ARN}", association.lambda_arn))])`,
-        message: "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases.",
-      },
-      {
-        condition: `length(setintersection(keys(var.associations), ${CONNECTOR_EVENT_TYPES})) == 0`,
-        message: `associations already has a function on \${join(", ", setintersection(keys(var.associations), ${CONNECTOR_EVENT_TYPES}))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two.`,
-      },
-    ],
-  },
+  associations: associationsVariable(CONNECTOR_EVENT_TYPES),
   create_distribution: {
     type: "bool",
     description: "Create a CloudFront distribution with one custom origin whose default cache behavior carries the associations.",

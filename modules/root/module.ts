@@ -2,7 +2,10 @@
 // way most users want them. Pass-through variables reuse the submodules' definitions, so a
 // bad value is caught, with the same message, where the user wrote it.
 import { Construct, TerraformHclModule } from "../cdktf";
-import { DISTRIBUTION_ASSOCIATION_VARIABLES as DISTRIBUTION } from "../distribution-association/module";
+import {
+  associationsVariable,
+  DISTRIBUTION_ASSOCIATION_VARIABLES as DISTRIBUTION,
+} from "../distribution-association/module";
 import { IAM_TRUST_VARIABLES as IAM } from "../iam-trust/module";
 import { LAMBDA_EDGE_VARIABLES as EDGE } from "../lambda-edge/module";
 import { ModuleStack, type VariableSpec } from "../module-stack";
@@ -59,7 +62,9 @@ export const ROOT_VARIABLES = {
   },
   role_path: renamed(IAM.path, "path", "role_path"),
   role_permissions_boundary: renamed(IAM.permissions_boundary, "permissions_boundary", "role_permissions_boundary"),
-  associations: DISTRIBUTION.associations,
+  associations: associationsVariable(
+    'compact(["${var.trigger}-request", var.create_response_function ? "${var.trigger}-response" : ""])',
+  ),
   create_distribution: DISTRIBUTION.create_distribution,
   origin_domain_name: DISTRIBUTION.origin_domain_name,
   origin_protocol_policy: DISTRIBUTION.origin_protocol_policy,
@@ -86,7 +91,7 @@ export class RootModule extends ModuleStack {
     this.variables(ROOT_VARIABLES);
 
     const module = (name: string, source: string, variables: Record<string, unknown>, count?: string) => {
-      const m = new TerraformHclModule(this, name, { source, variables });
+      const m = new TerraformHclModule(this, name, { source, variables, skipAssetCreationFromLocalModules: true });
       if (count) m.addOverride("count", count);
       m.overrideLogicalId(name);
       return m;

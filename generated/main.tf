@@ -1,0 +1,55 @@
+module "iam_trust" {
+  source = "./modules/iam-trust"
+  count  = var.create_role ? 1 : 0
+
+  name                 = coalesce(var.role_name, "${var.name_prefix}-edge")
+  path                 = var.role_path
+  permissions_boundary = var.role_permissions_boundary
+  function_names       = ["${var.name_prefix}-request", "${var.name_prefix}-response"]
+  tags                 = var.tags
+}
+
+module "lambda_edge" {
+  source = "./modules/lambda-edge"
+
+  role_arn                 = var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn
+  wallarm_node_url         = var.wallarm_node_url
+  wallarm_mode             = var.wallarm_mode
+  trigger                  = var.trigger
+  node_timeout_ms          = var.node_timeout_ms
+  fail_open                = var.fail_open
+  block_status_code        = var.block_status_code
+  block_page_body          = var.block_page_body
+  block_page_content_type  = var.block_page_content_type
+  node_ca_pem              = var.node_ca_pem
+  allow_http_node_url      = var.allow_http_node_url
+  name_prefix              = var.name_prefix
+  runtime                  = var.runtime
+  memory_size              = var.memory_size
+  timeout                  = var.timeout
+  create_response_function = var.create_response_function
+  log_retention_in_days    = var.log_retention_in_days
+  skip_destroy             = var.skip_destroy
+  package_output_dir       = var.package_output_dir
+  tags                     = var.tags
+}
+
+module "distribution_association" {
+  source = "./modules/distribution-association"
+
+  request_function_qualified_arn  = module.lambda_edge.request_function_qualified_arn
+  response_function_qualified_arn = module.lambda_edge.response_function_qualified_arn
+  request_event_type              = "${var.trigger}-request"
+  response_event_type             = "${var.trigger}-response"
+  associations                    = var.associations
+  create_distribution             = var.create_distribution
+  origin_domain_name              = var.origin_domain_name
+  origin_protocol_policy          = var.origin_protocol_policy
+  aliases                         = var.aliases
+  acm_certificate_arn             = var.acm_certificate_arn
+  price_class                     = var.price_class
+  cache_policy_id                 = var.cache_policy_id
+  origin_request_policy_id        = var.origin_request_policy_id
+  comment                         = var.comment
+  tags                            = var.tags
+}

@@ -1,0 +1,19 @@
+output "lambda_function_associations" {
+  description = "Every association keyed by event type, { event_type, lambda_arn, include_body }: for_each of a dynamic \"lambda_function_association\" block, or lambda_function_association of terraform-aws-modules/cloudfront."
+  value       = local.lambda_function_associations
+}
+
+output "distribution_id" {
+  description = "ID of the created distribution, or null."
+  value       = one(aws_cloudfront_distribution.this[*].id)
+}
+
+output "distribution_arn" {
+  description = "ARN of the created distribution, or null."
+  value       = one(aws_cloudfront_distribution.this[*].arn)
+}
+
+output "distribution_domain_name" {
+  description = "Domain name (*.cloudfront.net) of the created distribution, or null."
+  value       = one(aws_cloudfront_distribution.this[*].domain_name)
+}

@@ -1,0 +1,148 @@
+variable "request_function_qualified_arn" {
+  description = "Qualified ARN (published version) of the connector's request function."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.request_function_qualified_arn))
+    error_message = "request_function_qualified_arn must be the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>); CloudFront rejects $LATEST and aliases."
+  }
+}
+
+variable "response_function_qualified_arn" {
+  description = "Qualified ARN of the connector's response function, or null when it is not deployed."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.response_function_qualified_arn == null ? true : can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.response_function_qualified_arn))
+    error_message = "response_function_qualified_arn must be null or the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>)."
+  }
+}
+
+variable "request_event_type" {
+  description = "Event of the request function: \"origin-request\" or \"viewer-request\" (the lambda-edge module's trigger)."
+  type        = string
+  default     = "origin-request"
+
+  validation {
+    condition     = contains(["viewer-request", "origin-request"], var.request_event_type)
+    error_message = "request_event_type must be \"viewer-request\" or \"origin-request\"."
+  }
+}
+
+variable "response_event_type" {
+  description = "Event of the response function: \"origin-response\" or \"viewer-response\", paired with request_event_type."
+  type        = string
+  default     = "origin-response"
+
+  validation {
+    condition     = contains(["viewer-response", "origin-response"], var.response_event_type)
+    error_message = "response_event_type must be \"viewer-response\" or \"origin-response\"."
+  }
+
+  validation {
+    condition     = trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")
+    error_message = "response_event_type ${var.response_event_type} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests."
+  }
+}
+
+variable "associations" {
+  description = "Your own Lambda@Edge associations on the same cache behavior, keyed by event type (the terraform-aws-modules/cloudfront shape). They are merged with the connector's."
+  type        = map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for event_type, association in var.associations : contains(["viewer-request", "viewer-response", "origin-request", "origin-response"], event_type) && (association.event_type == null || association.event_type == event_type)])
+    error_message = "associations must be keyed by event type (viewer-request, viewer-response, origin-request, origin-response), and an association's event_type, when set, must equal its key."
+  }
+
+  validation {
+    condition     = alltrue([for association in values(var.associations) : can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", association.lambda_arn))])
+    error_message = "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases."
+  }
+
+  validation {
+    condition     = length(setintersection(keys(var.associations), compact([var.request_event_type, var.response_function_qualified_arn == null ? "" : var.response_event_type]))) == 0
+    error_message = "associations already has a function on ${join(", ", setintersection(keys(var.associations), compact([var.request_event_type, var.response_function_qualified_arn == null ? "" : var.response_event_type])))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
+  }
+}
+
+variable "create_distribution" {
+  description = "Create a CloudFront distribution with one custom origin whose default cache behavior carries the associations."
+  type        = bool
+  default     = false
+}
+
+variable "origin_domain_name" {
+  description = "Domain name of the origin (your API), required when create_distribution is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.create_distribution || var.origin_domain_name != null
+    error_message = "origin_domain_name is required when create_distribution = true, for example api.example.com."
+  }
+}
+
+variable "origin_protocol_policy" {
+  description = "How CloudFront connects to the origin: https-only, http-only or match-viewer."
+  type        = string
+  default     = "https-only"
+
+  validation {
+    condition     = contains(["https-only", "http-only", "match-viewer"], var.origin_protocol_policy)
+    error_message = "origin_protocol_policy must be \"https-only\", \"http-only\" or \"match-viewer\"."
+  }
+}
+
+variable "aliases" {
+  description = "Alternate domain names of the distribution; they need acm_certificate_arn."
+  type        = list(string)
+  default     = []
+}
+
+variable "acm_certificate_arn" {
+  description = "ARN of an ACM certificate in us-east-1 for the aliases; null uses the *.cloudfront.net certificate."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
+    error_message = "acm_certificate_arn is required when aliases are set: CloudFront serves alternate domain names only with a certificate that covers them."
+  }
+}
+
+variable "price_class" {
+  description = "Price class of the distribution."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_All", "PriceClass_200", "PriceClass_100"], var.price_class)
+    error_message = "price_class must be \"PriceClass_All\", \"PriceClass_200\" or \"PriceClass_100\"."
+  }
+}
+
+variable "cache_policy_id" {
+  description = "Cache policy of the default cache behavior; the default is the managed CachingDisabled policy, right for APIs."
+  type        = string
+  default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+variable "origin_request_policy_id" {
+  description = "Origin request policy; the default is the managed AllViewerExceptHostHeader policy."
+  type        = string
+  default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+}
+
+variable "comment" {
+  description = "Comment of the distribution."
+  type        = string
+  default     = "Wallarm connector"
+}
+
+variable "tags" {
+  description = "Tags for the distribution."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,19 @@
+output "role_arn" {
+  description = "ARN of the role, for the lambda-edge module's role_arn."
+  value       = aws_iam_role.this.arn
+}
+
+output "role_name" {
+  description = "Name of the role."
+  value       = aws_iam_role.this.name
+}
+
+output "trust_policy_json" {
+  description = "The trust policy (lambda.amazonaws.com and edgelambda.amazonaws.com). Paste it into an existing role made by the console or SAR to let Lambda@Edge replicate its functions."
+  value       = data.aws_iam_policy_document.trust.json
+}
+
+output "log_policy_json" {
+  description = "The role's inline log policy."
+  value       = data.aws_iam_policy_document.logs.json
+}

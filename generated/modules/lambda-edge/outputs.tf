@@ -1,0 +1,49 @@
+output "lambda_function_associations" {
+  description = "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true."
+  value       = { for event_type, association in local.lambda_function_associations : event_type => association if association.lambda_arn != null }
+}
+
+output "request_function_qualified_arn" {
+  description = "ARN of the published request function version, for a CloudFront association."
+  value       = aws_lambda_function.request.qualified_arn
+}
+
+output "request_function_version" {
+  description = "Published version of the request function."
+  value       = aws_lambda_function.request.version
+}
+
+output "request_function_name" {
+  description = "Name of the request function."
+  value       = aws_lambda_function.request.function_name
+}
+
+output "request_function_arn" {
+  description = "Unqualified ARN of the request function."
+  value       = aws_lambda_function.request.arn
+}
+
+output "response_function_qualified_arn" {
+  description = "ARN of the published response function version; null when create_response_function is false."
+  value       = one(aws_lambda_function.response[*].qualified_arn)
+}
+
+output "response_function_version" {
+  description = "Published version of the response function, or null."
+  value       = one(aws_lambda_function.response[*].version)
+}
+
+output "response_function_name" {
+  description = "Name of the response function, or null."
+  value       = one(aws_lambda_function.response[*].function_name)
+}
+
+output "response_function_arn" {
+  description = "Unqualified ARN of the response function, or null."
+  value       = one(aws_lambda_function.response[*].arn)
+}
+
+output "config_json" {
+  description = "The config.json packaged with both functions."
+  value       = local.config_json
+}

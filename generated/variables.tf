@@ -1,0 +1,317 @@
+variable "wallarm_node_url" {
+  description = "URL of the Wallarm filtering node, such as https://wallarm-node.example.com. Its path, if any, prefixes every forwarded URI."
+  type        = string
+
+  validation {
+    condition     = can(regex("^https://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", var.wallarm_node_url)) || (var.allow_http_node_url && can(regex("^http://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", var.wallarm_node_url)))
+    error_message = "wallarm_node_url must be an https:// URL without query or fragment, such as https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing."
+  }
+}
+
+variable "wallarm_mode" {
+  description = "How requests reach the node: \"inline\" waits for the verdict and blocks what the node blocks; \"async\" sends a copy for analysis and never delays or blocks traffic."
+  type        = string
+  default     = "inline"
+
+  validation {
+    condition     = contains(["inline", "async"], var.wallarm_mode)
+    error_message = "wallarm_mode must be \"inline\" or \"async\"."
+  }
+}
+
+variable "trigger" {
+  description = "CloudFront events the functions run on: \"origin\" (origin-request and origin-response, only on cache misses, 1 MB body to the node) or \"viewer\" (viewer-request and viewer-response, every request, 40 KB body, 128 MB and 5 s at most)."
+  type        = string
+  default     = "origin"
+
+  validation {
+    condition     = contains(["viewer", "origin"], var.trigger)
+    error_message = "trigger must be \"viewer\" or \"origin\"."
+  }
+}
+
+variable "node_timeout_ms" {
+  description = "How long the request function waits for the node, in milliseconds, before it fails open or closed. Must leave 500 ms of the function timeout."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = floor(var.node_timeout_ms) == var.node_timeout_ms && var.node_timeout_ms >= 50 && var.node_timeout_ms <= var.timeout * 1000 - 500
+    error_message = "node_timeout_ms must be a whole number from 50 to the function timeout less 500 ms, so the function can still answer after giving up on the node: with timeout = ${var.timeout} s that is at most ${var.timeout * 1000 - 500}."
+  }
+}
+
+variable "fail_open" {
+  description = "When the node gives no verdict (down, slow, error): true passes the request on, false answers 503. Invalid handler configuration follows the same rule."
+  type        = bool
+  default     = true
+}
+
+variable "block_status_code" {
+  description = "HTTP status of the response sent when the node blocks a request."
+  type        = number
+  default     = 403
+
+  validation {
+    condition     = floor(var.block_status_code) == var.block_status_code && var.block_status_code >= 400 && var.block_status_code <= 599
+    error_message = "block_status_code must be a whole number from 400 to 599."
+  }
+}
+
+variable "block_page_body" {
+  description = "Body of the blocking response. null uses a small built-in HTML page. At most 39000 bytes for the viewer trigger and 1047000 for origin (Lambda@Edge generated responses are limited to 40 KB and 1 MB, headers included)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.block_page_body == null ? true : length(base64encode(var.block_page_body)) <= (var.trigger == "viewer" ? 52000 : 1396000)
+    error_message = "block_page_body is too large: the ${var.trigger} trigger allows at most ${var.trigger == "viewer" ? 39000 : 1047000} bytes (Lambda@Edge generated responses are limited to 40 KB for viewer and 1 MB for origin triggers)."
+  }
+}
+
+variable "block_page_content_type" {
+  description = "Content type of the blocking response."
+  type        = string
+  default     = "text/html; charset=utf-8"
+
+  validation {
+    condition     = can(regex("^[!-~][ -~]*$", var.block_page_content_type))
+    error_message = "block_page_content_type must be a single-line media type such as \"text/html; charset=utf-8\"."
+  }
+}
+
+variable "node_ca_pem" {
+  description = "PEM certificate(s) of a CA to trust for the node, in addition to the public roots: for a node with a private or self-signed certificate. TLS verification is never turned off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.node_ca_pem == null ? true : can(regex("-----BEGIN CERTIFICATE-----", var.node_ca_pem))
+    error_message = "node_ca_pem must hold at least one PEM certificate (-----BEGIN CERTIFICATE----- ...)."
+  }
+}
+
+variable "allow_http_node_url" {
+  description = "Accept an http:// wallarm_node_url. For tests only: traffic to the node would be unencrypted."
+  type        = bool
+  default     = false
+}
+
+variable "name_prefix" {
+  description = "Functions are named <name_prefix>-request and <name_prefix>-response."
+  type        = string
+  default     = "wallarm-connector"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))
+    error_message = "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters)."
+  }
+}
+
+variable "runtime" {
+  description = "Node.js runtime of the functions."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = contains(["nodejs22.x", "nodejs20.x"], var.runtime)
+    error_message = "runtime must be \"nodejs22.x\" or \"nodejs20.x\"."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory of each function in MB: 128 for the viewer trigger, 128 to 10240 for origin."
+  type        = number
+  default     = 128
+
+  validation {
+    condition     = floor(var.memory_size) == var.memory_size && var.memory_size >= 128 && var.memory_size <= (var.trigger == "viewer" ? 128 : 10240)
+    error_message = "memory_size must be 128 for the viewer trigger and a whole number from 128 to 10240 for origin (Lambda@Edge limits)."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds: 1 to 5 for the viewer trigger, 1 to 30 for origin."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = floor(var.timeout) == var.timeout && var.timeout >= 1 && var.timeout <= (var.trigger == "viewer" ? 5 : 30)
+    error_message = "timeout must be a whole number of seconds from 1 to 5 for the viewer trigger and 1 to 30 for origin (Lambda@Edge limits)."
+  }
+}
+
+variable "create_response_function" {
+  description = "Create the response function, which reports each response's status and headers to the node."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the us-east-1 log groups /aws/lambda/us-east-1.<function>. Log groups of replicas in other regions are created by Lambda and keep logs forever unless changed there."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever)."
+  }
+}
+
+variable "skip_destroy" {
+  description = "Leave the functions in AWS on destroy (only remove them from state). Replicated Lambda@Edge functions cannot be deleted until CloudFront removes the replicas, hours after the association is gone."
+  type        = bool
+  default     = false
+}
+
+variable "package_output_dir" {
+  description = "Directory for the function zips. null means .terraform/wallarm-connector under the root module. The zips are rebuilt at apply whenever the code or configuration changed, so a saved plan applies in a fresh checkout."
+  type        = string
+  default     = null
+}
+
+variable "create_role" {
+  description = "Create the execution role (iam-trust module). false uses role_arn."
+  type        = bool
+  default     = true
+}
+
+variable "role_arn" {
+  description = "ARN of an existing execution role, used when create_role is false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.create_role ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))
+    error_message = "role_arn must be an IAM role ARN when create_role = false, such as arn:aws:iam::123456789012:role/wallarm-connector-edge."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the created role; null means <name_prefix>-edge."
+  type        = string
+  default     = null
+}
+
+variable "role_path" {
+  description = "Path of the role."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([!-.0-~]+/)*$", var.role_path))
+    error_message = "role_path must start and end with \"/\", such as \"/\" or \"/edge/\"."
+  }
+}
+
+variable "role_permissions_boundary" {
+  description = "ARN of the policy used as the role's permissions boundary, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_permissions_boundary == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", var.role_permissions_boundary))
+    error_message = "role_permissions_boundary must be an IAM policy ARN, such as arn:aws:iam::123456789012:policy/boundary."
+  }
+}
+
+variable "associations" {
+  description = "Your own Lambda@Edge associations on the same cache behavior, keyed by event type (the terraform-aws-modules/cloudfront shape). They are merged with the connector's."
+  type        = map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for event_type, association in var.associations : contains(["viewer-request", "viewer-response", "origin-request", "origin-response"], event_type) && (association.event_type == null || association.event_type == event_type)])
+    error_message = "associations must be keyed by event type (viewer-request, viewer-response, origin-request, origin-response), and an association's event_type, when set, must equal its key."
+  }
+
+  validation {
+    condition     = alltrue([for association in values(var.associations) : can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", association.lambda_arn))])
+    error_message = "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases."
+  }
+
+  validation {
+    condition     = length(setintersection(keys(var.associations), compact(["${var.trigger}-request", var.create_response_function ? "${var.trigger}-response" : ""]))) == 0
+    error_message = "associations already has a function on ${join(", ", setintersection(keys(var.associations), compact(["${var.trigger}-request", var.create_response_function ? "${var.trigger}-response" : ""])))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
+  }
+}
+
+variable "create_distribution" {
+  description = "Create a CloudFront distribution with one custom origin whose default cache behavior carries the associations."
+  type        = bool
+  default     = false
+}
+
+variable "origin_domain_name" {
+  description = "Domain name of the origin (your API), required when create_distribution is true."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.create_distribution || var.origin_domain_name != null
+    error_message = "origin_domain_name is required when create_distribution = true, for example api.example.com."
+  }
+}
+
+variable "origin_protocol_policy" {
+  description = "How CloudFront connects to the origin: https-only, http-only or match-viewer."
+  type        = string
+  default     = "https-only"
+
+  validation {
+    condition     = contains(["https-only", "http-only", "match-viewer"], var.origin_protocol_policy)
+    error_message = "origin_protocol_policy must be \"https-only\", \"http-only\" or \"match-viewer\"."
+  }
+}
+
+variable "aliases" {
+  description = "Alternate domain names of the distribution; they need acm_certificate_arn."
+  type        = list(string)
+  default     = []
+}
+
+variable "acm_certificate_arn" {
+  description = "ARN of an ACM certificate in us-east-1 for the aliases; null uses the *.cloudfront.net certificate."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
+    error_message = "acm_certificate_arn is required when aliases are set: CloudFront serves alternate domain names only with a certificate that covers them."
+  }
+}
+
+variable "price_class" {
+  description = "Price class of the distribution."
+  type        = string
+  default     = "PriceClass_100"
+
+  validation {
+    condition     = contains(["PriceClass_All", "PriceClass_200", "PriceClass_100"], var.price_class)
+    error_message = "price_class must be \"PriceClass_All\", \"PriceClass_200\" or \"PriceClass_100\"."
+  }
+}
+
+variable "cache_policy_id" {
+  description = "Cache policy of the default cache behavior; the default is the managed CachingDisabled policy, right for APIs."
+  type        = string
+  default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+}
+
+variable "origin_request_policy_id" {
+  description = "Origin request policy; the default is the managed AllViewerExceptHostHeader policy."
+  type        = string
+  default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+}
+
+variable "comment" {
+  description = "Comment of the distribution."
+  type        = string
+  default     = "Wallarm connector"
+}
+
+variable "tags" {
+  description = "Tags for every resource that takes them."
+  type        = map(string)
+  default     = {}
+}
