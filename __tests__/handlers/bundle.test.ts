@@ -76,6 +76,22 @@ describe("request function", () => {
     expect(node.connections() - before).toBe(1);
   });
 
+  test("a pooled connection the node reset is retried once on a fresh one", async () => {
+    const handler = await coldStart<ReqEvent, ReqResult>("request", { wallarm_node_url: node.url, fail_open: false });
+    const first = node.requests.length;
+    // The 2nd request arrives on the pooled connection and is reset; the retry opens a new one.
+    node.setBehaviour((req) => (req.connection === node.requests[first].connection && node.requests.length === first + 2 ? { kind: "reset" } : { kind: "status", status: 200 }));
+    for (let i = 0; i < 2; i++) {
+      const event = requestEvent();
+      expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+    }
+    const seen = node.requests.slice(first);
+    expect(seen).toHaveLength(3);
+    expect(seen[1].headers).toEqual(seen[2].headers);
+    expect(new Set(seen.map((r) => r.connection)).size).toBe(2);
+    expect(logs.lines()).toEqual([]);
+  });
+
   test("async mode returns well before a slow node answers, and the node records the full copy", async () => {
     node.setBehaviour({ kind: "status", status: 403, delayMs: 400 });
     const handler = await coldStart<ReqEvent, ReqResult>("request", {
