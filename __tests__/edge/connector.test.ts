@@ -107,7 +107,8 @@ withWaf("inline mode with the real WAF", () => {
       ];
       const ids: string[] = [];
       for (const { method, target, body, type } of requests) {
-        const reply = await send(url, target, { method, body: body || undefined, headers: type ? { "Content-Type": type } : {} });
+        const headers = { "X-Shop-Trace": `t-${method}`, ...(type ? { "Content-Type": type } : {}) };
+        const reply = await send(url, target, { method, body: body || undefined, headers });
         expect(reply.status).toBe(200);
         expect(reply.body.toString()).toContain(`hello from origin: ${method} ${target}`);
         ids.push(String(reply.headers["x-amz-cf-id"]));
@@ -115,6 +116,7 @@ withWaf("inline mode with the real WAF", () => {
       expect(hitsSince(before).map(({ method, target, body }) => ({ method, target, body: body.toString() }))).toEqual(
         requests.map(({ method, target, body }) => ({ method, target, body })),
       );
+      for (const hit of hitsSince(before)) expect(hit.rawHeaders).toEqual(expect.arrayContaining(["X-Shop-Trace", `t-${hit.method}`]));
       const seen = new Set(waf!.accessLog().map((entry) => entry.requestId));
       expect(ids.filter((id) => !seen.has(id))).toEqual([]);
     });
