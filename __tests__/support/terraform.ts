@@ -60,6 +60,7 @@ export function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): 
     env,
     encoding: "utf8",
     timeout: 120_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
   const stdout = run.stdout ?? "";
   const stderr = run.stderr ?? "";
