@@ -45,7 +45,7 @@ export const handler = async (event: CloudFrontRequestEvent, _context?: Context)
 
     const outcome = await client.send(copy, { waitForAnswer: true, timeoutMs: config.node_timeout_ms });
     if (outcome.kind === "failed") return fail(outcome.reason, { code: outcome.code });
-    if (outcome.kind !== "answered") return view.request;
+    if (outcome.kind !== "answered") return view.request; // "sent" only occurs when not waiting
     const verdict = verdictOf(outcome.status);
     if (verdict === "node_failure") return fail("node_status_5xx", { status: outcome.status });
     if (verdict === "pass") return view.request;
