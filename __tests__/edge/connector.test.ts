@@ -117,8 +117,12 @@ withWaf("inline mode with the real WAF", () => {
         requests.map(({ method, target, body }) => ({ method, target, body })),
       );
       for (const hit of hitsSince(before)) expect(hit.rawHeaders).toEqual(expect.arrayContaining(["X-Shop-Trace", `t-${hit.method}`]));
-      const seen = new Set(waf!.accessLog().map((entry) => entry.requestId));
-      expect(ids.filter((id) => !seen.has(id))).toEqual([]);
+      // nginx writes its access log line just after answering: wait for it, bounded.
+      const unseen = () => {
+        const seen = new Set(waf!.accessLog().map((entry) => entry.requestId));
+        return ids.filter((id) => !seen.has(id));
+      };
+      await eventually(() => unseen().length === 0, `the node to log ${unseen().join(", ")}`);
     });
   });
 });
@@ -179,4 +183,17 @@ test("a 100 KB body reaches the origin whole; the node gets the 40 KB copy flagg
   expect(copy.body.equals(body.subarray(0, 40 * 1024))).toBe(true);
   expect(copy.headers).toContainEqual(["x-wallarm-body-truncated", "true"]);
   expect(copy.headers).toContainEqual(["x-wallarm-request-id", reply.headers["x-amz-cf-id"]]);
+});
+
+test.each<Trigger>(["viewer", "origin"])("the copy and the response report share the request id (%s trigger)", async (trigger) => {
+  const node = await recordingNode();
+  const { url } = await edge({ trigger, config: { wallarm_node_url: node.url } });
+  const reply = await send(url, "/products?page=4");
+  expect(reply.status).toBe(200);
+  const [copy, report] = await node.waitForRequests(2);
+  const id = reply.headers["x-amz-cf-id"];
+  expect(copy).toMatchObject({ method: "GET", target: "/products?page=4" });
+  expect(copy.headers).toContainEqual(["x-wallarm-request-id", id]);
+  expect(report.headers).toContainEqual(["x-wallarm-request-id", id]);
+  expect(JSON.parse(report.body.toString())).toMatchObject({ request_id: id, event_type: `${trigger}-response`, status: 200 });
 });

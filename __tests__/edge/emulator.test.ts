@@ -157,3 +157,9 @@ test("an unreachable origin is a 502", async () => {
   const nowhere = await edge({ origin: closed.url });
   expect((await send(nowhere.url, "/")).status).toBe(502);
 });
+
+test("a missing bundle is named in the error", async () => {
+  await expect(startEdge({ bundleDir: join(__dirname, "no-such-dir"), origin: origin.url, config: { wallarm_node_url: "http://127.0.0.1:9" } })).rejects.toThrow(
+    /bundle not found: .*no-such-dir\/request\.js/,
+  );
+});

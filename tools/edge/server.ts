@@ -1,5 +1,6 @@
 // The local edge: an HTTP server on loopback that runs every viewer request through the two
 // handler bundles (as Lambda@Edge would) and proxies to the origin.
+import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -68,6 +69,11 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const trigger = options.trigger ?? "viewer";
   const bundleDir = options.bundleDir ?? DEFAULT_BUNDLE_DIR;
   const config = configJson(options.config);
+  const wanted = options.responseFunction === false ? ["request.js"] : ["request.js", "response.js"];
+  const missing = wanted.map((name) => join(bundleDir, name)).filter((file) => !existsSync(file));
+  if (missing.length > 0) {
+    throw new Error(`bundle not found: ${missing.join(", ")} (run \`npm run generate\`, or point --bundle-dir at a bundle folder)`);
+  }
   const loaded: EdgeFunction[] = [];
   try {
     loaded.push(loadFunction("wallarm-request", join(bundleDir, "request.js"), config));
