@@ -19,7 +19,7 @@ export interface EdgeFunction {
   readonly name: string;
   /** Runs the handler; an exception, rejection or timeout is reported, never thrown. */
   invoke(event: EdgeEvent, timeoutMs: number): Promise<Invocation>;
-  /** Removes the function's folder. */
+  /** Unloads the function and removes its folder. */
   remove(): void;
 }
 
@@ -60,9 +60,10 @@ export function loadFunction(name: string, bundleFile: string, config: string): 
   const entry = join(dir, "index.js");
   copyFileSync(bundleFile, entry);
   writeFileSync(join(dir, "config.json"), config);
+  const load = createRequire(entry);
   let handler: Handler;
   try {
-    const loaded: unknown = createRequire(entry)(entry);
+    const loaded: unknown = load(entry);
     const exported = (loaded as { handler?: unknown }).handler;
     if (typeof exported !== "function") throw new Error(`${bundleFile} does not export a handler function`);
     handler = exported as Handler;
@@ -94,6 +95,7 @@ export function loadFunction(name: string, bundleFile: string, config: string): 
       }
     },
     remove() {
+      delete load.cache[entry];
       rmSync(dir, { recursive: true, force: true });
     },
   };
