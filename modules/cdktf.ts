@@ -3,7 +3,9 @@
 export { Construct } from "constructs";
 export {
   App,
+  AssetType,
   DataResource as TerraformData,
+  TerraformAsset,
   Fn,
   TerraformHclModule,
   TerraformLocal,

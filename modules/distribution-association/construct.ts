@@ -41,12 +41,12 @@ export class DistributionAssociation extends Construct {
     const local = (name: string, value: unknown) => new TerraformLocal(this, name, value).overrideLogicalId(name);
 
     local("connector_associations", {
-      [`\${${bare(props.requestEventType)}}`]: {
+      [props.requestEventType]: {
         event_type: props.requestEventType,
         lambda_arn: props.requestFunctionQualifiedArn,
         include_body: true,
       },
-      [`\${${bare(props.responseEventType)}}`]: {
+      [props.responseEventType]: {
         event_type: props.responseEventType,
         lambda_arn: props.responseFunctionQualifiedArn,
         include_body: false,

@@ -69,7 +69,7 @@ export class LambdaEdge extends Construct {
     this.request = edgeFunction(this, "request", props);
     this.response = edgeFunction(this, "response", props);
 
-    const associations = new TerraformLocal(this, "lambda_function_associations", {
+    const associations = new TerraformLocal(this, "edge_associations", {
       [`${props.trigger}-request`]: {
         event_type: `${props.trigger}-request`,
         lambda_arn: this.request.qualifiedArn,
@@ -81,9 +81,9 @@ export class LambdaEdge extends Construct {
         include_body: false,
       },
     });
-    associations.overrideLogicalId("lambda_function_associations");
+    associations.overrideLogicalId("edge_associations");
     this.associations =
-      "${{ for event_type, association in local.lambda_function_associations : event_type => association if association.lambda_arn != null }}";
+      "${{ for event_type, association in local.edge_associations : event_type => association if association.lambda_arn != null }}";
   }
 }
 

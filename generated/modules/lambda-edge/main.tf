@@ -10,7 +10,7 @@ locals {
     node_ca_pem             = var.node_ca_pem
   }
   config_json = jsonencode(local.handler_config)
-  lambda_function_associations = {
+  edge_associations = {
     "${var.trigger}-request" = {
       event_type   = "${var.trigger}-request"
       lambda_arn   = aws_lambda_function.request.qualified_arn

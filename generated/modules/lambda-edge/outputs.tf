@@ -1,6 +1,6 @@
 output "lambda_function_associations" {
   description = "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true."
-  value       = { for event_type, association in local.lambda_function_associations : event_type => association if association.lambda_arn != null }
+  value       = { for event_type, association in local.edge_associations : event_type => association if association.lambda_arn != null }
 }
 
 output "request_function_qualified_arn" {

@@ -1,0 +1,203 @@
+// The constructs, checked on their synthesized Terraform JSON with cdktf's Testing matchers.
+import "cdktf/lib/testing/adapters/jest"; // declares the matchers Testing.setupJest() installs
+import { CONFIG_KEYS } from "../../handlers/config";
+import {
+  App,
+  CloudfrontDistribution,
+  CloudwatchLogGroup,
+  DataArchiveFile,
+  DataAwsIamPolicyDocument,
+  IamRole,
+  IamRolePolicy,
+  LambdaFunction,
+  Testing,
+} from "../../modules/cdktf";
+import { WallarmConnectorStack } from "../../modules/connector-stack";
+import { DistributionAssociationModule } from "../../modules/distribution-association/module";
+import { IamTrustModule } from "../../modules/iam-trust/module";
+import { LambdaEdgeModule } from "../../modules/lambda-edge/module";
+import { RootModule } from "../../modules/root/module";
+
+type Config = Record<string, Record<string, Record<string, Record<string, unknown>>>> & { locals: Record<string, unknown> };
+const synth = (build: (app: App) => object): { text: string; json: Config } => {
+  const app = Testing.app();
+  const text = Testing.synth(build(app) as never);
+  return { text, json: JSON.parse(text) };
+};
+
+describe("LambdaEdge (modules/lambda-edge)", () => {
+  const { text, json } = synth((app) => new LambdaEdgeModule(app, "lambda-edge"));
+
+  it("publishes x86_64 Node.js functions with index.handler", () => {
+    for (const role of ["request", "response"]) {
+      expect(text).toHaveResourceWithProperties(LambdaFunction, {
+        function_name: `\${var.name_prefix}-${role}`,
+        handler: "index.handler",
+        publish: true,
+        architectures: ["x86_64"],
+        runtime: "${var.runtime}",
+        role: "${var.role_arn}",
+        skip_destroy: "${var.skip_destroy}",
+        source_code_hash: expect.stringContaining(`data.archive_file.${role}`),
+      });
+    }
+  });
+
+  it("creates the response function only when asked", () => {
+    expect(json.resource.aws_lambda_function.request.count).toBeUndefined();
+    for (const kind of ["aws_lambda_function", "aws_cloudwatch_log_group", "terraform_data"]) {
+      const name = kind === "terraform_data" ? "response_package" : "response";
+      expect(json.resource[kind][name].count).toBe("${var.create_response_function ? 1 : 0}");
+    }
+  });
+
+  it("refuses at plan to create the functions outside us-east-1, naming the fix", () => {
+    for (const role of ["request", "response"]) {
+      const { precondition } = json.resource.aws_lambda_function[role].lifecycle as { precondition: Array<Record<string, string>> };
+      expect(precondition).toEqual([
+        {
+          condition: '${data.aws_region.current.id == "us-east-1"}',
+          error_message: expect.stringContaining("providers = { aws = aws.us_east_1 }"),
+        },
+      ]);
+    }
+  });
+
+  it("zips index.js with a config.json holding every handler setting under its variable name", () => {
+    expect(text).toHaveDataSourceWithProperties(DataArchiveFile, {
+      type: "zip",
+      source: [
+        { filename: "index.js", content: '${file("${path.module}/dist/request.js")}' },
+        { filename: "config.json", content: "${local.config_json}" },
+      ],
+    });
+    const config = json.locals.handler_config as Record<string, string>;
+    expect(Object.keys(config).sort()).toEqual([...CONFIG_KEYS].sort());
+    for (const key of CONFIG_KEYS) expect(config[key]).toBe(`\${var.${key}}`);
+    expect(json.locals.config_json).toBe("${jsonencode(local.handler_config)}");
+  });
+
+  it("rebuilds a zip at apply only when its bundle or config changed (saved plans in a fresh checkout)", () => {
+    expect(json.data.archive_file.request.depends_on).toEqual(["terraform_data.request_package"]);
+    expect(json.resource.terraform_data.request_package.input).toEqual({
+      bundle_sha256: '${filesha256("${path.module}/dist/request.js")}',
+      config_sha256: "${sha256(local.config_json)}",
+    });
+  });
+
+  it("owns the us-east-1 replica log groups with a retention", () => {
+    expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      name: "/aws/lambda/us-east-1.${var.name_prefix}-request",
+      retention_in_days: "${var.log_retention_in_days}",
+    });
+  });
+
+  it("offers the associations keyed by event type, with the body on the request event", () => {
+    expect(json.locals.edge_associations).toEqual({
+      "${var.trigger}-request": { event_type: "${var.trigger}-request", lambda_arn: "${aws_lambda_function.request.qualified_arn}", include_body: true },
+      "${var.trigger}-response": {
+        event_type: "${var.trigger}-response",
+        lambda_arn: "${one(aws_lambda_function.response[*].qualified_arn)}",
+        include_body: false,
+      },
+    });
+  });
+});
+
+describe("IamTrust (modules/iam-trust)", () => {
+  const { text, json } = synth((app) => new IamTrustModule(app, "iam-trust"));
+
+  it("trusts lambda.amazonaws.com and edgelambda.amazonaws.com", () => {
+    expect(text).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
+      statement: [
+        expect.objectContaining({
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com", "edgelambda.amazonaws.com"] }],
+        }),
+      ],
+    });
+    expect(text).toHaveResourceWithProperties(IamRole, {
+      assume_role_policy: "${data.aws_iam_policy_document.trust.json}",
+      permissions_boundary: "${var.permissions_boundary}",
+      path: "${var.path}",
+    });
+  });
+
+  it("allows log writes only to the functions' own log groups, in every region", () => {
+    const statement = (json.data.aws_iam_policy_document.logs.statement as Array<Record<string, unknown>>)[0];
+    expect(statement.actions).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(statement.resources).toMatch(/for name in var.function_names/);
+    expect(statement.resources).toMatch(/:logs:\*:\*:log-group:\/aws\/lambda\/us-east-1\.\$\{name\}"/);
+    expect(text).toHaveResourceWithProperties(IamRolePolicy, { policy: "${data.aws_iam_policy_document.logs.json}", role: "${aws_iam_role.this.id}" });
+  });
+});
+
+describe("DistributionAssociation (modules/distribution-association)", () => {
+  const { text, json } = synth((app) => new DistributionAssociationModule(app, "distribution-association"));
+
+  it("merges the user's associations with the connector's, dropping an absent response function", () => {
+    expect(json.locals.lambda_function_associations).toBe(
+      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if association.lambda_arn != null })}",
+    );
+    expect(json.locals.connector_associations).toEqual({
+      "${var.request_event_type}": expect.objectContaining({ include_body: true, lambda_arn: "${var.request_function_qualified_arn}" }),
+      "${var.response_event_type}": expect.objectContaining({ include_body: false, lambda_arn: "${var.response_function_qualified_arn}" }),
+    });
+  });
+
+  it("can create a distribution whose default behavior carries every association", () => {
+    expect(text).toHaveResourceWithProperties(CloudfrontDistribution, { count: "${var.create_distribution ? 1 : 0}", enabled: true });
+    const behavior = json.resource.aws_cloudfront_distribution.this.default_cache_behavior as Record<string, Record<string, unknown>>;
+    expect(behavior.dynamic.lambda_function_association).toEqual({
+      for_each: "${local.lambda_function_associations}",
+      content: {
+        event_type: "${lambda_function_association.value.event_type}",
+        lambda_arn: "${lambda_function_association.value.lambda_arn}",
+        include_body: "${lambda_function_association.value.include_body}",
+      },
+    });
+  });
+});
+
+describe("root module", () => {
+  const { json } = synth((app) => new RootModule(app, "root"));
+  const modules = (json as unknown as { module: Record<string, Record<string, unknown>> }).module;
+
+  it("feeds the created role to the functions and their event types to the associations", () => {
+    expect(modules.iam_trust.count).toBe("${var.create_role ? 1 : 0}");
+    expect(modules.lambda_edge.role_arn).toBe("${var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn}");
+    expect(modules.iam_trust.function_names).toEqual(["${var.name_prefix}-request", "${var.name_prefix}-response"]);
+    expect(modules.distribution_association).toMatchObject({
+      request_function_qualified_arn: "${module.lambda_edge.request_function_qualified_arn}",
+      request_event_type: "${var.trigger}-request",
+      response_event_type: "${var.trigger}-response",
+    });
+  });
+});
+
+describe("WallarmConnectorStack (cdktf deploy)", () => {
+  const { text, json } = synth((app) => new WallarmConnectorStack(app, "connector", { wallarmNodeUrl: "https://node.example.com", originDomainName: "api.example.com", mode: "async", trigger: "viewer" }));
+
+  it("builds the same resources with literal settings", () => {
+    expect(text).toHaveResourceWithProperties(LambdaFunction, { function_name: "wallarm-connector-request", publish: true });
+    expect(text).toHaveResourceWithProperties(IamRole, { name: "wallarm-connector-edge" });
+    expect(json.locals.handler_config).toMatchObject({ wallarm_node_url: "https://node.example.com", wallarm_mode: "async", fail_open: true });
+    expect(json.locals.connector_associations).toHaveProperty(["viewer-request", "include_body"], true);
+    const statement = (json.data.aws_iam_policy_document.logs.statement as Array<Record<string, unknown>>)[0];
+    expect(statement.resources).toContain("arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.wallarm-connector-response:*");
+  });
+
+  it("gives every local, data source and resource its own name", () => {
+    const app = Testing.app();
+    const stack = new WallarmConnectorStack(app, "connector", { wallarmNodeUrl: "https://n.example.com", originDomainName: "o.example.com" });
+    const seen = new Map<string, number>();
+    for (const child of stack.node.findAll()) {
+      const element = child as unknown as { friendlyUniqueId?: string; terraformResourceType?: string; constructor: { name: string } };
+      if (element.friendlyUniqueId === undefined) continue;
+      const key = `${element.terraformResourceType ?? element.constructor.name}.${element.friendlyUniqueId}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
+    expect(seen.size).toBeGreaterThan(15);
+  });
+});

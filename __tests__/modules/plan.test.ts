@@ -1,0 +1,133 @@
+// `terraform plan`, offline, of the modules whose providers the local mirror serves: the
+// policies and association maps users get are computed by the real AWS provider, not guessed.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GENERATED_DIR } from "../../modules/render-modules";
+import { mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
+
+const ready = terraformBinary() !== undefined && mirroredProviders().includes("hashicorp/aws");
+if (!ready) console.warn("terraform or a local hashicorp/aws provider mirror is missing: skipping the offline plans.");
+const describePlan = ready ? describe : describe.skip;
+
+const ARN = (name: string, version: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}:${version}`;
+
+/** Plans `body` (module calls and outputs) with an offline us-east-1 provider; returns the plan JSON. */
+function plan(body: string): { outputs: Record<string, { value: unknown }>; resources: Array<{ address: string; values: Record<string, unknown> }> } {
+  const dir = mkdtempSync(join(tmpdir(), "tf-plan-"));
+  writeFileSync(
+    join(dir, "main.tf"),
+    `provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+${body}`,
+  );
+  const env = offlineEnv();
+  for (const args of [["init", "-no-color"], ["plan", "-no-color", "-input=false", "-out=plan.bin"]]) {
+    const run = terraform(args, dir, env);
+    if (run.status !== 0) throw new Error(run.text);
+  }
+  const show = terraform(["show", "-json", "plan.bin"], dir, env);
+  const planned = JSON.parse(show.stdout).planned_values;
+  const resources = (function collect(module: { resources?: []; child_modules?: [] }): Array<{ address: string; values: Record<string, unknown> }> {
+    return [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(collect)];
+  })(planned.root_module);
+  return { outputs: planned.outputs, resources };
+}
+
+type Planned = ReturnType<typeof plan>;
+
+describePlan("iam-trust, planned", () => {
+  let outputs: Planned["outputs"];
+  let resources: Planned["resources"];
+  beforeAll(() => {
+    ({ outputs, resources } = plan(`
+module "trust" {
+  source               = "${GENERATED_DIR}/modules/iam-trust"
+  name                 = "edge-role"
+  function_names       = ["edge-request", "edge-response"]
+  permissions_boundary = "arn:aws:iam::123456789012:policy/boundary"
+}
+output "trust" { value = module.trust.trust_policy_json }
+output "logs" { value = module.trust.log_policy_json }
+`));
+  });
+
+  it("trusts exactly Lambda and Lambda@Edge", () => {
+    const policy = JSON.parse(outputs.trust.value as string);
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0].Action).toBe("sts:AssumeRole");
+    expect([...policy.Statement[0].Principal.Service].sort()).toEqual(["edgelambda.amazonaws.com", "lambda.amazonaws.com"]);
+  });
+
+  it("lets the functions write only their own log groups, in every region", () => {
+    const policy = JSON.parse(outputs.logs.value as string);
+    expect(policy.Statement).toHaveLength(1);
+    expect([...policy.Statement[0].Action].sort()).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect([...policy.Statement[0].Resource].sort()).toEqual([
+      "arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.edge-request",
+      "arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.edge-request:*",
+      "arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.edge-response",
+      "arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.edge-response:*",
+    ]);
+  });
+
+  it("creates the role with its boundary and the trust policy", () => {
+    const role = resources.find((r) => r.address === "module.trust.aws_iam_role.this");
+    expect(role?.values).toMatchObject({ name: "edge-role", path: "/", permissions_boundary: "arn:aws:iam::123456789012:policy/boundary" });
+    expect(JSON.parse(role?.values.assume_role_policy as string)).toEqual(JSON.parse(outputs.trust.value as string));
+  });
+});
+
+describePlan("distribution-association, planned", () => {
+  let outputs: Planned["outputs"];
+  let resources: Planned["resources"];
+  beforeAll(() => {
+    ({ outputs, resources } = plan(`
+module "edge" {
+  source                          = "${GENERATED_DIR}/modules/distribution-association"
+  request_function_qualified_arn  = "${ARN("edge-request", "3")}"
+  response_function_qualified_arn = "${ARN("edge-response", "3")}"
+  associations = {
+    "viewer-request" = { lambda_arn = "${ARN("rewrite", "7")}" }
+  }
+  create_distribution = true
+  origin_domain_name  = "api.example.com"
+}
+module "no_response" {
+  source                         = "${GENERATED_DIR}/modules/distribution-association"
+  request_function_qualified_arn = "${ARN("edge-request", "4")}"
+  request_event_type             = "viewer-request"
+  response_event_type            = "viewer-response"
+}
+output "associations" { value = module.edge.lambda_function_associations }
+output "no_response" { value = module.no_response.lambda_function_associations }
+`));
+  });
+
+  it("merges the connector's pair with the user's own functions, keyed by event type", () => {
+    expect(outputs.associations.value).toEqual({
+      "origin-request": { event_type: "origin-request", lambda_arn: ARN("edge-request", "3"), include_body: true },
+      "origin-response": { event_type: "origin-response", lambda_arn: ARN("edge-response", "3"), include_body: false },
+      "viewer-request": { event_type: "viewer-request", lambda_arn: ARN("rewrite", "7"), include_body: false },
+    });
+  });
+
+  it("leaves out the response event when there is no response function", () => {
+    expect(outputs.no_response.value).toEqual({
+      "viewer-request": { event_type: "viewer-request", lambda_arn: ARN("edge-request", "4"), include_body: true },
+    });
+  });
+
+  it("puts every association on the new distribution's default cache behavior", () => {
+    const distribution = resources.find((r) => r.address === "module.edge.aws_cloudfront_distribution.this[0]");
+    const behavior = (distribution?.values.default_cache_behavior as Array<Record<string, unknown>>)[0];
+    const associations = behavior.lambda_function_association as Array<Record<string, unknown>>;
+    expect(associations.map((a) => a.event_type).sort()).toEqual(["origin-request", "origin-response", "viewer-request"]);
+    expect(associations.find((a) => a.event_type === "origin-request")).toMatchObject({ include_body: true, lambda_arn: ARN("edge-request", "3") });
+    expect(resources.some((r) => r.address.startsWith("module.no_response.aws_cloudfront_distribution"))).toBe(false);
+  });
+});

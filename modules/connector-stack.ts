@@ -1,0 +1,88 @@
+// A complete root stack for cdktf users (`cdktf deploy`): providers, role, functions and a new
+// distribution, built from the same constructs the Terraform modules are generated from.
+import { join } from "node:path";
+import type { HandlerConfig } from "../handlers/config";
+import { CONFIG_DEFAULTS } from "../handlers/config";
+import {
+  ArchiveProvider,
+  AssetType,
+  AwsProvider,
+  Construct,
+  TerraformAsset,
+  TerraformOutput,
+  TerraformStack,
+} from "./cdktf";
+import { DistributionAssociation } from "./distribution-association/construct";
+import { IamTrust } from "./iam-trust/construct";
+import { LambdaEdge } from "./lambda-edge/construct";
+import { PROJECT_ROOT } from "./project-root";
+
+export interface WallarmConnectorStackProps {
+  readonly wallarmNodeUrl: string;
+  readonly originDomainName: string;
+  readonly mode?: HandlerConfig["wallarm_mode"];
+  readonly trigger?: "viewer" | "origin";
+  readonly namePrefix?: string;
+  /** The bundles: generated/modules/lambda-edge/dist unless told otherwise. */
+  readonly bundleDir?: string;
+}
+
+export class WallarmConnectorStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: WallarmConnectorStackProps) {
+    super(scope, id);
+    const namePrefix = props.namePrefix ?? "wallarm-connector";
+    const trigger = props.trigger ?? "origin";
+    // Lambda@Edge lives in us-east-1 whatever region the rest of an app uses.
+    new AwsProvider(this, "aws", { region: "us-east-1" });
+    new ArchiveProvider(this, "archive");
+
+    const bundles = new TerraformAsset(this, "bundles", {
+      path: props.bundleDir ?? join(PROJECT_ROOT, "generated", "modules", "lambda-edge", "dist"),
+      type: AssetType.DIRECTORY,
+    });
+    const functionNames = [`${namePrefix}-request`, `${namePrefix}-response`];
+    const trust = new IamTrust(this, "iam_trust", { name: `${namePrefix}-edge`, path: "/", functionNames, tags: {} });
+
+    const edge = new LambdaEdge(this, "lambda_edge", {
+      namePrefix,
+      roleArn: trust.role.arn,
+      trigger,
+      runtime: "nodejs22.x",
+      memorySize: 128,
+      timeout: 5,
+      createResponseFunction: true,
+      handlerConfig: { ...CONFIG_DEFAULTS, wallarm_node_url: props.wallarmNodeUrl, wallarm_mode: props.mode ?? "inline" },
+      bundleDir: `\${path.module}/${bundles.path}`,
+      packageOutputDir: "${path.root}/.terraform/wallarm-connector",
+      logRetentionInDays: 30,
+      skipDestroy: false,
+      tags: {},
+    });
+
+    const association = new DistributionAssociation(this, "distribution_association", {
+      requestEventType: `${trigger}-request`,
+      responseEventType: `${trigger}-response`,
+      requestFunctionQualifiedArn: edge.request.qualifiedArn,
+      responseFunctionQualifiedArn: "${one(aws_lambda_function.response[*].qualified_arn)}",
+      userAssociations: "${{}}",
+      distribution: {
+        count: 1,
+        originDomainName: props.originDomainName,
+        originProtocolPolicy: "https-only",
+        aliases: [],
+        acmCertificateArn: null,
+        priceClass: "PriceClass_100",
+        cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+        originRequestPolicyId: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+        comment: "Wallarm connector",
+        tags: {},
+      },
+    });
+
+    new TerraformOutput(this, "distribution_domain_name", {
+      description: "Send requests here.",
+      value: "${aws_cloudfront_distribution.this[0].domain_name}",
+    });
+    new TerraformOutput(this, "lambda_function_associations", { value: association.associations });
+  }
+}
