@@ -23,10 +23,14 @@ export interface EdgeFunction {
   remove(): void;
 }
 
-/** config.json as the lambda-edge module writes it: every key, in CONFIG_KEYS order. */
+/**
+ * config.json byte for byte as the lambda-edge module writes it with Terraform's jsonencode:
+ * every key, sorted, and <, >, &, U+2028, U+2029 escaped as Go's encoder does.
+ */
 export function configJson(settings: Partial<HandlerConfig> & Pick<HandlerConfig, "wallarm_node_url">): string {
   const full: HandlerConfig = { ...CONFIG_DEFAULTS, ...settings };
-  return JSON.stringify(Object.fromEntries(CONFIG_KEYS.map((key) => [key, full[key]])));
+  const sorted = Object.fromEntries([...CONFIG_KEYS].sort().map((key) => [key, full[key]]));
+  return JSON.stringify(sorted).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function lambdaContext(name: string, timeoutMs: number): Context {
