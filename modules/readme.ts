@@ -17,7 +17,7 @@ function introFile(path: string): string {
     : join(PROJECT_ROOT, "modules", name, "intro.md");
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\n/g, " ");
 const code = (text: string) => (text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``);
 
 function table(header: string[], rows: string[][]): string {
