@@ -61,9 +61,18 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
         path: req.path,
         headers: req.headers.flat(), // raw pairs keep order, casing and duplicates
       });
+      let answer: http.IncomingMessage | undefined;
+      // Tears the exchange down when its time is up. Once the request is fully written, the answer
+      // may already wait in the socket: after a Lambda freeze (or any long block) expired timers
+      // run before the poll phase that reads it. setImmediate runs after that poll phase, so the
+      // socket is destroyed only if the answer is still incomplete; otherwise it is kept for reuse.
       const stop = (): void => {
         timers.forEach(clearTimeout);
-        if (!out.destroyed) out.destroy();
+        if (out.destroyed) return;
+        if (!out.writableFinished) return void out.destroy();
+        setImmediate(() => {
+          if (!answer?.complete && !out.destroyed) out.destroy();
+        });
       };
       // unref: a request left running in the background must not keep a process alive.
       timers.push(
@@ -73,6 +82,7 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
         }, Math.max(1, deadline - Date.now())).unref(),
       );
       out.on("response", (res) => {
+        answer = res;
         res.resume(); // drain the body so the keep-alive socket returns to the pool
         res.on("end", () => timers.forEach(clearTimeout));
         settle({ kind: "answered", status: res.statusCode ?? 0 });
