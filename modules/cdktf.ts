@@ -6,7 +6,6 @@ export {
   AssetType,
   DataResource as TerraformData,
   TerraformAsset,
-  Fn,
   TerraformHclModule,
   TerraformLocal,
   TerraformOutput,
@@ -15,7 +14,6 @@ export {
   Testing,
   Token,
 } from "cdktf";
-export type { TerraformResourceLifecycle } from "cdktf";
 export { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 export { ArchiveProvider } from "@cdktf/provider-archive/lib/provider";
 export { AwsProvider } from "@cdktf/provider-aws/lib/provider";

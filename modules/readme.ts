@@ -17,7 +17,10 @@ function introFile(path: string): string {
     : join(PROJECT_ROOT, "modules", name, "intro.md");
 }
 
+/** Table cell prose: pipes escaped, `<name>` kept from reading as HTML. */
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/\n/g, " ");
+/** Table cell code span: only pipes need escaping there. */
+const codeCell = (text: string) => code(text.replace(/\|/g, "\\|").replace(/\n/g, " "));
 const code = (text: string) => (text.includes("`") ? `\`\` ${text} \`\`` : `\`${text}\``);
 
 function table(header: string[], rows: string[][]): string {
@@ -35,7 +38,7 @@ function inputs(config: JsonObject): string {
       code(name),
       cell(String(v.description ?? "")),
       code(type),
-      required ? "n/a" : code(cell(renderValue(v.default as Json, 0).replace(/\s*\n\s*/g, " "))),
+      required ? "n/a" : codeCell(renderValue(v.default as Json, 0).replace(/\s*\n\s*/g, " ")),
       required ? "yes" : "no",
     ];
   });

@@ -12,7 +12,7 @@ export interface BlockSchema {
 }
 
 /** Keys whose strings are references (addresses, provider names), never templates. */
-const REFERENCE_KEYS = new Set(["depends_on", "provider", "ignore_changes", "replace_triggered_by", "to", "iterator"]);
+const REFERENCE_KEYS = new Set(["depends_on", "provider", "providers", "ignore_changes", "replace_triggered_by", "to", "iterator"]);
 /** Meta-arguments shown first, in this order, as terraform-aws-modules does. */
 const LEADING_KEYS = ["source", "version", "providers", "count", "for_each", "provider"];
 const TRAILING_KEYS = ["depends_on"];
@@ -87,7 +87,7 @@ export function renderBody(body: JsonObject, schema: BlockSchema, indent: number
   const sections: string[][] = [];
   const attributeSection = (names: string[]) =>
     renderAttributes(
-      names.map((key) => [key, renderValue(body[key], indent, REFERENCE_KEYS.has(key) || key === "providers")]),
+      names.map((key) => [key, renderValue(body[key], indent, REFERENCE_KEYS.has(key))]),
       indent,
     );
   if (leading.length) sections.push(attributeSection(leading));

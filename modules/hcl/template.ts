@@ -69,6 +69,5 @@ function escapeLiteral(text: string): string {
     .replace(/"/g, '\\"')
     .replace(/\n/g, "\\n")
     .replace(/\r/g, "\\r")
-    .replace(/\t/g, "\\t")
-    .replace(/%\{/g, "%%{");
+    .replace(/\t/g, "\\t"); // `%%{` and `$${` are escapes in JSON templates too: kept as they are
 }
