@@ -19,11 +19,8 @@ export function responseSize(response: CloudFrontResultResponse): number {
 const BUILT_IN_TYPE = "text/html; charset=utf-8";
 
 export function builtInPage(requestId: string): string {
-  return (
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Request blocked</title></head>' +
-    "<body><h1>Request blocked</h1><p>This request was blocked by the security policy.</p>" +
-    `<p>Request ID: <code>${escapeHtml(requestId)}</code></p></body></html>\n`
-  );
+  // Valid HTML without the optional tags: the bytes go into every request bundle.
+  return `<!doctype html><meta charset=utf-8><title>Request blocked</title><h1>Request blocked</h1><p>Request ID: <code>${escapeHtml(requestId)}</code>\n`;
 }
 
 function generated(status: number, contentType: string, body: string): CloudFrontResultResponse {

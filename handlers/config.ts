@@ -7,8 +7,17 @@ import { readFileSync } from "node:fs";
 import { SETTINGS, type SettingName, type SettingSpec } from "./settings";
 
 type Spec<K extends SettingName> = (typeof SETTINGS)[K];
-type KindValue = { url: string; choice: string; integer: number; boolean: boolean; text: string | null; line: string; pem: string | null };
-type ValueOf<K extends SettingName> = Spec<K> extends { values: readonly (infer V)[] } ? V : KindValue[Spec<K>["kind"]];
+type KindValue = {
+  url: string;
+  choice: string;
+  integer: number;
+  boolean: boolean;
+  text: string | null;
+  line: string;
+  list: readonly string[];
+  pem: string | null;
+};
+type ValueOf<K extends SettingName> = Spec<K> extends { kind: "choice"; values: readonly (infer V)[] } ? V : KindValue[Spec<K>["kind"]];
 
 /** The validated config.json. */
 export type HandlerConfig = { [K in SettingName]: ValueOf<K> };
@@ -17,19 +26,23 @@ export type WallarmMode = HandlerConfig["wallarm_mode"];
 /** Every key of config.json, in the order the lambda-edge module writes them. */
 export const CONFIG_KEYS = Object.keys(SETTINGS) as ReadonlyArray<SettingName>;
 
+// The two tables below are for the modules and tools: marked pure, so the bundles drop them.
+
 /** Values taken when a key is absent from config.json. */
-export const CONFIG_DEFAULTS = Object.fromEntries(
-  CONFIG_KEYS.filter((k) => "default" in SETTINGS[k]).map((k) => [k, (SETTINGS[k] as { default: unknown }).default]),
-) as Omit<HandlerConfig, "wallarm_node_url">;
+export const CONFIG_DEFAULTS = /* @__PURE__ */ (() =>
+  Object.fromEntries(
+    CONFIG_KEYS.filter((k) => "default" in SETTINGS[k]).map((k) => [k, (SETTINGS[k] as { default: unknown }).default]),
+  ) as Omit<HandlerConfig, "wallarm_node_url">)();
 
 type IntegerName = { [K in SettingName]: Spec<K>["kind"] extends "integer" ? K : never }[SettingName];
 /** The integer settings' limits, shared by the handler's validation and the module variables. */
-export const CONFIG_LIMITS = Object.fromEntries(
-  CONFIG_KEYS.filter((k) => SETTINGS[k].kind === "integer").map((k) => [
-    k,
-    { min: (SETTINGS[k] as { min: number }).min, max: (SETTINGS[k] as { max: number }).max },
-  ]),
-) as { readonly [K in IntegerName]: { readonly min: number; readonly max: number } };
+export const CONFIG_LIMITS = /* @__PURE__ */ (() =>
+  Object.fromEntries(
+    CONFIG_KEYS.filter((k) => SETTINGS[k].kind === "integer").map((k) => [
+      k,
+      { min: (SETTINGS[k] as { min: number }).min, max: (SETTINGS[k] as { max: number }).max },
+    ]),
+  ) as { readonly [K in IntegerName]: { readonly min: number; readonly max: number } })();
 
 /** Outcome of reading config.json: a usable config, or why not and which way to fail. */
 export type ConfigResult = { ok: true; config: HandlerConfig; unknownKeys: string[] } | { ok: false; reason: string; failOpen: boolean };
@@ -75,15 +88,15 @@ function firstProblem(c: Record<SettingName, unknown>): string | undefined {
 function kindProblem(spec: SettingSpec, v: unknown): string | undefined {
   switch (spec.kind) {
     case "url": {
-      if (typeof v !== "string" || v === "") return "is required (a string)";
-      let url: URL;
+      let url: URL | undefined;
       try {
-        url = new URL(v);
+        url = new URL(v as string);
       } catch {
-        return "is not a valid URL";
+        // not a URL: reported below
       }
-      if (url.protocol !== "http:" && url.protocol !== "https:") return "must be http:// or https://";
-      return url.search || url.hash || url.username || url.password ? "must not contain a query, fragment or credentials" : undefined;
+      return url && /^https?:$/.test(url.protocol) && !(url.search || url.hash || url.username || url.password)
+        ? undefined
+        : "must be an http:// or https:// URL without query, fragment or credentials";
     }
     case "choice":
       return spec.values?.includes(v as string) ? undefined : `must be one of: ${spec.values?.join(", ")}`;
@@ -96,10 +109,19 @@ function kindProblem(spec: SettingSpec, v: unknown): string | undefined {
     case "text":
       return v === null || typeof v === "string" ? undefined : "must be a string or null";
     case "line":
-      return typeof v === "string" && v !== "" && !/[\r\n]/.test(v) ? undefined : "must be a non-empty single-line string";
+      if (typeof v !== "string" || v === "" || /[\r\n]/.test(v)) return "must be a non-empty single-line string";
+      return fits(spec, v) ? undefined : `must match ${spec.pattern}`;
+    case "list":
+      return Array.isArray(v) && v.every((item) => typeof item === "string" && fits(spec, item))
+        ? undefined
+        : `must be a list of ${spec.values ? spec.values.join(", ") : `strings matching ${spec.pattern}`}`;
     case "pem":
-      return v === null || isPemCertificates(v) ? undefined : "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----) or null";
+      return v === null || isPemCertificates(v) ? undefined : "must be PEM certificates (-----BEGIN CERTIFICATE-----) or null";
   }
+}
+
+function fits(spec: SettingSpec, s: string): boolean {
+  return spec.values ? spec.values.includes(s) : !spec.pattern || new RegExp(spec.pattern).test(s);
 }
 
 // Checked here so a broken CA fails once at cold start with a clear line, not as a TLS error

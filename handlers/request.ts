@@ -4,8 +4,9 @@ import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontRequestResult
 import { blockResponse, failClosedResponse, sizeLimit } from "./block-response";
 import { viewRequestEvent } from "./event";
 import { log } from "./log";
+import type { Failure } from "./node-client";
 import { mirrorRequest, verdictOf } from "./protocol";
-import { getRuntime, sendAndForget } from "./runtime";
+import { admit, getRuntime, sendAndForget } from "./runtime";
 
 const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promise<CloudFrontRequestResult> => {
   const started = Date.now();
@@ -14,13 +15,15 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
   try {
     const rt = getRuntime();
     if (!rt.ok) return rt.failOpen ? request : failClosedResponse();
-    const { config, node, client, guard } = rt;
+    const { config, node, client, guard, metrics } = rt;
     failOpen = config.fail_open;
     const view = viewRequestEvent(event);
     const fields = { request_id: view.requestId, event_type: view.eventType, mode: config.wallarm_mode };
     const passOrFail = (): CloudFrontRequestResult => (config.fail_open ? view.request : failClosedResponse());
+    const fate = admit(rt, view.eventType, view.request);
+    if (fate === "Skipped") return view.request;
     // An open breaker answers at once; its open and close lines count what it let by.
-    if (!guard.allow()) return config.wallarm_mode === "async" ? view.request : passOrFail();
+    if (fate === "BreakerOpen") return config.wallarm_mode === "async" ? view.request : passOrFail();
     const copy = mirrorRequest(view, node, config.wallarm_mode);
 
     if (config.wallarm_mode === "async") {
@@ -29,24 +32,29 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
       return view.request;
     }
 
+    const sent = Date.now();
     const outcome = await client.send(copy, { waitForAnswer: true, timeoutMs: config.node_timeout_ms });
+    if (outcome.kind === "answered") metrics.latency(view.eventType, Date.now() - sent);
     const verdict = outcome.kind === "answered" ? verdictOf(outcome.status) : "node_failure";
     if (verdict === "node_failure") {
       const reason = outcome.kind === "failed" ? outcome.reason : "node_status";
       log("error", "node_failure", {
         ...fields,
         reason,
-        ...(outcome.kind === "failed" ? { code: outcome.code } : {}),
-        ...(outcome.kind === "answered" ? { status: outcome.status } : {}),
+        // One of the two: a failure's code, or the status of an answer that is no verdict.
+        code: (outcome as Partial<Failure>).code,
+        status: (outcome as { status?: number }).status,
         action: config.fail_open ? "pass" : "fail_closed",
         elapsed_ms: Date.now() - started,
       });
       guard.record(false, reason);
+      metrics.count(view.eventType, "NodeFailures");
       return passOrFail();
     }
     guard.record(true);
     if (verdict === "pass") return view.request;
 
+    metrics.count(view.eventType, "Blocked");
     const { response, oversized } = blockResponse(config, view.eventType, view.requestId);
     if (oversized) log("warn", "block_page_too_large", { ...fields, limit_bytes: sizeLimit(view.eventType), action: "built_in_page" });
     log("info", "blocked", { ...fields, status: config.block_status_code, elapsed_ms: Date.now() - started });

@@ -5,14 +5,16 @@ import type { CloudFrontResponseEvent, CloudFrontResponseResult, Context } from 
 import { viewResponseEvent } from "./event";
 import { log } from "./log";
 import { responseReport } from "./protocol";
-import { getRuntime, sendAndForget } from "./runtime";
+import { admit, getRuntime, sendAndForget } from "./runtime";
 
 const handler = async (event: CloudFrontResponseEvent, _context?: Context): Promise<CloudFrontResponseResult> => {
   const response = event?.Records?.[0]?.cf?.response;
   try {
     const rt = getRuntime();
-    if (!rt.ok || !rt.guard.allow()) return response;
+    if (!rt.ok) return response;
     const view = viewResponseEvent(event);
+    // A request a filter passed, or the open breaker answered, has nothing to report.
+    if (admit(rt, view.eventType, view.request) !== "Inspected") return response;
     const fields = { request_id: view.requestId, event_type: view.eventType };
     await sendAndForget(rt, responseReport(view, rt.node, rt.config.wallarm_mode), "node_report_failed", fields);
   } catch (err) {

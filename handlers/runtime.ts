@@ -1,9 +1,12 @@
 // Cold-start state shared by all invocations of one Lambda instance: the validated config, one
 // node client and one circuit breaker. Built on first use, never rebuilt.
+import type { CloudFrontRequest } from "aws-lambda";
 import { join } from "node:path";
 import { breaker } from "./breaker";
 import { ConfigResult, HandlerConfig, readConfig } from "./config";
+import { requestFilter } from "./filters";
 import { log, type LogFields } from "./log";
+import { type Counter, metrics, type Metrics } from "./metrics";
 import { createNodeClient, NodeClient } from "./node-client";
 import type { NodeRequest } from "./protocol";
 
@@ -20,6 +23,9 @@ export interface ReadyRuntime {
   node: URL;
   client: NodeClient;
   guard: NodeGuard;
+  metrics: Metrics;
+  /** true: a request filter lets this request pass without the node. */
+  skip: ((method: string, uri: string) => boolean) | undefined;
 }
 
 export type Runtime = ReadyRuntime | { ok: false; failOpen: boolean };
@@ -36,6 +42,7 @@ export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, lostEven
   const started = Date.now();
   const lost = (reason: string, code: string | undefined, phase: string): void => {
     log("warn", lostEvent, { ...fields, reason, code, phase, elapsed_ms: Date.now() - started });
+    rt.metrics.count(String(fields.event_type), "CopiesLost");
     rt.guard.record(false, reason);
   };
   const outcome = await rt.client.send(req, {
@@ -46,6 +53,22 @@ export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, lostEven
   });
   if (outcome.kind === "failed") lost(outcome.reason, outcome.code, "send");
   else rt.guard.record(true);
+}
+
+/**
+ * Starts an invocation: writes the metrics when due, counts the request and says what becomes of
+ * it: passed by a filter, answered by the open breaker, or sent to the node.
+ */
+export function admit(
+  rt: ReadyRuntime,
+  eventType: string,
+  request: CloudFrontRequest,
+): Counter & ("Skipped" | "BreakerOpen" | "Inspected") {
+  rt.metrics.flush(Date.now());
+  rt.metrics.count(eventType, "Requests");
+  const fate = rt.skip?.(request.method, request.uri) ? "Skipped" : rt.guard.allow() ? "Inspected" : "BreakerOpen";
+  rt.metrics.count(eventType, fate);
+  return fate;
 }
 
 let runtime: Runtime | undefined;
@@ -70,7 +93,18 @@ export function buildRuntime(result: ConfigResult): Runtime {
   const node = new URL(config.wallarm_node_url);
   const client = createNodeClient(node, config.node_ca_pem);
   client.warm(config.node_timeout_ms);
-  return { ok: true, config, node, client, guard: nodeGuard(config) };
+  return {
+    ok: true,
+    config,
+    node,
+    client,
+    guard: nodeGuard(config),
+    // Disabled metrics are still counted (a few numbers) but never written.
+    metrics: metrics(config.metrics_namespace, config.metrics_enabled ? config.metrics_interval_seconds * 1000 : Infinity, (line) =>
+      console.log(line),
+    ),
+    skip: requestFilter(config),
+  };
 }
 
 function nodeGuard(config: HandlerConfig): NodeGuard {

@@ -11,16 +11,19 @@ export type SettingKind =
   | "integer" // a whole number from `min` to `max`
   | "boolean"
   | "text" // any string, or null
-  | "line" // a non-empty single-line string
+  | "line" // a non-empty single-line string (matching `pattern` when given)
+  | "list" // a list of strings, each one of `values` or matching `pattern`
   | "pem"; // PEM certificate(s), or null
 
 export interface SettingSpec {
   kind: SettingKind;
   /** Taken when config.json lacks the key; absent for required settings. */
-  default?: string | number | boolean | null;
+  default?: string | number | boolean | null | readonly string[];
   min?: number;
   max?: number;
   values?: readonly string[];
+  /** An RE2-compatible regular expression (Terraform's regex) that JavaScript reads the same way. */
+  pattern?: string;
 }
 
 export const SETTINGS = {
@@ -34,6 +37,12 @@ export const SETTINGS = {
   node_ca_pem: { kind: "pem", default: null },
   circuit_breaker_threshold: { kind: "integer", min: 1, max: 1000, default: 5 },
   circuit_breaker_cooldown_ms: { kind: "integer", min: 100, max: 300_000, default: 10_000 },
+  skip_extensions: { kind: "list", pattern: "^[A-Za-z0-9]{1,16}$", default: [] },
+  skip_path_prefixes: { kind: "list", pattern: "^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$", default: [] },
+  skip_methods: { kind: "list", values: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], default: [] },
+  metrics_enabled: { kind: "boolean", default: true },
+  metrics_interval_seconds: { kind: "integer", min: 1, max: 3600, default: 60 },
+  metrics_namespace: { kind: "line", pattern: "^[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]{0,254}$", default: "WallarmConnector" },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -61,4 +70,16 @@ export const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
     "Consecutive node failures (timeouts, errors, answers other than 2xx or 403) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Counted by each function instance on its own.",
   circuit_breaker_cooldown_ms:
     "How long, in milliseconds, an open circuit breaker applies the fail policy without contacting the node before one probe request goes through; the breaker closes when the probe succeeds and opens again for another cool-down when it fails.",
+  skip_extensions:
+    'File extensions, without the dot and case-insensitive (such as "png", "css"), whose requests pass without contacting the node. Judged on the last segment of a plain URI path only, never on the query string, and only when no earlier path segment contains a dot (a PHP origin runs /index.php/x.png as index.php). A path with percent-encoded slashes, backslashes or percent signs, ";" parameters, empty, "." or ".." segments, a segment ending in a dot, or a character outside the RFC 3986 path characters is always inspected.',
+  skip_path_prefixes:
+    'URI path prefixes, such as "/static/", whose requests pass without contacting the node. Matched literally and case-sensitively against the percent-decoded path, after the same plain-path check as skip_extensions. End a directory prefix with "/" so "/static" does not also match "/static-admin".',
+  skip_methods:
+    'HTTP methods whose requests pass without contacting the node, such as ["OPTIONS"]. A skipped method is never inspected, whatever its path or body.',
+  metrics_enabled:
+    "Write CloudWatch embedded metric format (EMF) lines: per function instance, at most one line per event type every metrics_interval_seconds, with request, inspection, block, node failure, lost copy and breaker counts and the node latency distribution.",
+  metrics_interval_seconds:
+    "Seconds between two metric lines of one function instance. Counts are written at the start of the first invocation after the interval, so an idle instance writes nothing until its next request.",
+  metrics_namespace:
+    'CloudWatch namespace of the metrics: letters, digits and . _ / # : - or spaces, at most 255 characters, not starting with "AWS/".',
 };

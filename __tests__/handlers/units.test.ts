@@ -166,6 +166,12 @@ describe("config", () => {
       node_ca_pem: null,
       circuit_breaker_threshold: 3,
       circuit_breaker_cooldown_ms: 2500,
+      skip_extensions: ["png", "CSS"],
+      skip_path_prefixes: ["/static/", "/.well-known/"],
+      skip_methods: ["OPTIONS"],
+      metrics_enabled: false,
+      metrics_interval_seconds: 5,
+      metrics_namespace: "Team/Edge Connector",
     };
     expect(Object.keys(full)).toEqual(CONFIG_KEYS);
     expect(parseConfig(JSON.stringify(full))).toEqual({ ok: true, config: full, unknownKeys: [] });
@@ -177,6 +183,14 @@ describe("config", () => {
     [{ wallarm_node_url: "http://n?x=1", fail_open: true }, true, /query/],
     [{ wallarm_node_url: "http://n", block_page_content_type: "text/html\r\nx: y" }, true, /content_type/],
     [{ wallarm_node_url: "http://n", fail_open: "false" }, true, /fail_open/],
+    [{ wallarm_node_url: "http://n", skip_extensions: [".png"] }, true, /skip_extensions must be a list of strings matching/],
+    [{ wallarm_node_url: "http://n", skip_extensions: "png" }, true, /skip_extensions/],
+    [{ wallarm_node_url: "http://n", skip_path_prefixes: ["static/"] }, true, /skip_path_prefixes/],
+    [{ wallarm_node_url: "http://n", skip_path_prefixes: ["/a%2F"] }, true, /skip_path_prefixes/],
+    [{ wallarm_node_url: "http://n", skip_methods: ["get"] }, true, /skip_methods must be a list of GET, HEAD, OPTIONS/],
+    [{ wallarm_node_url: "http://n", metrics_interval_seconds: 0 }, true, /metrics_interval_seconds must be a whole number from 1 to 3600/],
+    [{ wallarm_node_url: "http://n", metrics_namespace: "a\nb" }, true, /metrics_namespace/],
+    [{ wallarm_node_url: "http://n", metrics_namespace: "Wallarm!" }, true, /metrics_namespace must match/],
     [{ wallarm_node_url: "http://n", block_page_body: 5, fail_open: false }, false, /block_page_body/],
     [
       { wallarm_node_url: "http://n", circuit_breaker_threshold: 0 },
