@@ -44,6 +44,20 @@ test("--breaker-threshold and --breaker-cooldown-ms set the circuit breaker keys
   expect(await shownConfig(url)).toMatchObject({ circuit_breaker_threshold: 3, circuit_breaker_cooldown_ms: 2500 });
 }, 30_000);
 
+test("filter and metrics flags set their keys, lists split on commas", async () => {
+  const url = await startCli(
+    ...["--node", "http://127.0.0.1:9", "--skip-extensions", "png,css", "--skip-path-prefixes", "/static/,/health"],
+    ...["--skip-methods", "OPTIONS", "--metrics-interval-s", "5", "--no-metrics"],
+  );
+  expect(await shownConfig(url)).toMatchObject({
+    skip_extensions: ["png", "css"],
+    skip_path_prefixes: ["/static/", "/health"],
+    skip_methods: ["OPTIONS"],
+    metrics_interval_seconds: 5,
+    metrics_enabled: false,
+  });
+}, 30_000);
+
 test("without the flags the handler's defaults are written", async () => {
   const url = await startCli("--node", "http://127.0.0.1:9");
   expect(await shownConfig(url)).toMatchObject({

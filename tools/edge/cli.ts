@@ -21,6 +21,11 @@ Runs the Lambda@Edge bundles (request.js, response.js) as CloudFront would, in f
                              that open the circuit breaker                              [${CONFIG_DEFAULTS.circuit_breaker_threshold}]
   --breaker-cooldown-ms N    config circuit_breaker_cooldown_ms: how long an open breaker
                              applies the fail policy before one probe               [${CONFIG_DEFAULTS.circuit_breaker_cooldown_ms}]
+  --skip-extensions LIST     config skip_extensions, comma-separated: png,css,js
+  --skip-path-prefixes LIST  config skip_path_prefixes, comma-separated: /static/,/health
+  --skip-methods LIST        config skip_methods, comma-separated: OPTIONS
+  --metrics-interval-s N     config metrics_interval_seconds: one EMF line per interval   [${CONFIG_DEFAULTS.metrics_interval_seconds}]
+  --no-metrics               config metrics_enabled = false
   --function-timeout-ms N    Lambda timeout                     [5000 viewer, 30000 origin]
   --no-response-function     associate only the request function
   --bundle-dir DIR           where request.js and response.js are
@@ -59,6 +64,11 @@ async function main(): Promise<void> {
         "block-status": { type: "string" },
         "breaker-threshold": { type: "string" },
         "breaker-cooldown-ms": { type: "string" },
+        "skip-extensions": { type: "string" },
+        "skip-path-prefixes": { type: "string" },
+        "skip-methods": { type: "string" },
+        "metrics-interval-s": { type: "string" },
+        "no-metrics": { type: "boolean", default: false },
         "function-timeout-ms": { type: "string" },
         "no-response-function": { type: "boolean", default: false },
         "bundle-dir": { type: "string", default: DEFAULT_BUNDLE_DIR },
@@ -79,6 +89,14 @@ async function main(): Promise<void> {
   const blockStatus = integer("block-status", parsed["block-status"]);
   const breakerThreshold = integer("breaker-threshold", parsed["breaker-threshold"]);
   const breakerCooldown = integer("breaker-cooldown-ms", parsed["breaker-cooldown-ms"]);
+  const metricsInterval = integer("metrics-interval-s", parsed["metrics-interval-s"]);
+  // Lists are checked by the handler when it loads config.json, with the module's message.
+  const list = (text: string | undefined) => (text === undefined ? undefined : text.split(",").filter((item) => item !== ""));
+  const filters = {
+    skip_extensions: list(parsed["skip-extensions"]),
+    skip_path_prefixes: list(parsed["skip-path-prefixes"]),
+    skip_methods: list(parsed["skip-methods"]),
+  };
 
   const edge = await startEdge({
     bundleDir: parsed["bundle-dir"],
@@ -95,6 +113,9 @@ async function main(): Promise<void> {
       ...(blockStatus === undefined ? {} : { block_status_code: blockStatus }),
       ...(breakerThreshold === undefined ? {} : { circuit_breaker_threshold: breakerThreshold }),
       ...(breakerCooldown === undefined ? {} : { circuit_breaker_cooldown_ms: breakerCooldown }),
+      ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)),
+      ...(metricsInterval === undefined ? {} : { metrics_interval_seconds: metricsInterval }),
+      ...(parsed["no-metrics"] ? { metrics_enabled: false } : {}),
     },
     onRequest: (viewer, outcome) => console.log(`${new Date().toISOString()}  ${logLine(viewer, outcome)}`),
   });
