@@ -24,6 +24,12 @@ module "lambda_edge" {
   node_ca_pem                 = var.node_ca_pem
   circuit_breaker_threshold   = var.circuit_breaker_threshold
   circuit_breaker_cooldown_ms = var.circuit_breaker_cooldown_ms
+  skip_extensions             = var.skip_extensions
+  skip_path_prefixes          = var.skip_path_prefixes
+  skip_methods                = var.skip_methods
+  metrics_enabled             = var.metrics_enabled
+  metrics_interval_seconds    = var.metrics_interval_seconds
+  metrics_namespace           = var.metrics_namespace
   allow_http_node_url         = var.allow_http_node_url
   trigger                     = var.trigger
   name_prefix                 = var.name_prefix
@@ -43,6 +49,7 @@ module "distribution_association" {
 
   request_function_qualified_arn  = module.lambda_edge.request_function_qualified_arn
   response_function_qualified_arn = module.lambda_edge.response_function_qualified_arn
+  associate_response_function     = var.create_response_function
   request_event_type              = "${var.trigger}-request"
   response_event_type             = "${var.trigger}-response"
   trigger                         = var.trigger

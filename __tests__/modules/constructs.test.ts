@@ -143,9 +143,12 @@ describe("IamTrust (modules/iam-trust)", () => {
 describe("DistributionAssociation (modules/distribution-association)", () => {
   const { text, json } = synth((app) => new DistributionAssociationModule(app, "distribution-association"));
 
-  it("merges the user's associations with the connector's, dropping an absent response function", () => {
+  it("merges the user's associations with the connector's, keyed by plan-known event types and flags, never by ARNs", () => {
     expect(json.locals.lambda_function_associations).toBe(
-      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if association.lambda_arn != null })}",
+      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if event_type == var.request_event_type || local.response_associated })}",
+    );
+    expect(json.locals.response_associated).toBe(
+      "${(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)}",
     );
     expect(json.locals.connector_associations).toEqual({
       "${var.request_event_type}": expect.objectContaining({ include_body: true, lambda_arn: "${var.request_function_qualified_arn}" }),
@@ -179,6 +182,8 @@ describe("root module", () => {
       request_function_qualified_arn: "${module.lambda_edge.request_function_qualified_arn}",
       request_event_type: "${var.trigger}-request",
       response_event_type: "${var.trigger}-response",
+      // Known at plan, unlike the response function's ARN on a first deploy.
+      associate_response_function: "${var.create_response_function}",
     });
   });
 
@@ -296,7 +301,7 @@ describe("handler settings as cdktf props, from the settings table", () => {
       ...CONFIG_DEFAULTS,
     });
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "node.example.com" })).toThrow(
-      "wallarmNodeUrl is not a valid URL (config.json key wallarm_node_url).",
+      "wallarmNodeUrl must be an http:// or https:// URL without query, fragment or credentials (config.json key wallarm_node_url).",
     );
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "https://n.example.com", nodeTimeoutMs: 0 })).toThrow(
       "nodeTimeoutMs must be a whole number from 1 to 30000",

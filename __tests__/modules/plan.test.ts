@@ -42,20 +42,23 @@ function planFailure(body: string): string {
 /** Plans `body` (module calls and outputs) with an offline us-east-1 provider; returns the plan JSON. */
 function plan(body: string): {
   outputs: Record<string, { value: unknown }>;
+  /** Planned output values: `after` holds what is known, `after_unknown` marks the rest. */
+  changes: Record<string, { after: unknown; after_unknown: unknown }>;
   resources: Array<{ address: string; values: Record<string, unknown> }>;
 } {
   const { dir, env } = workspace(body);
   const run = terraform(["plan", "-no-color", "-input=false", "-out=plan.bin"], dir, env);
   if (run.status !== 0) throw new Error(run.text);
   const show = terraform(["show", "-json", "plan.bin"], dir, env);
-  const planned = JSON.parse(show.stdout).planned_values;
+  const json = JSON.parse(show.stdout);
+  const planned = json.planned_values;
   const resources = (function collect(module: {
     resources?: [];
     child_modules?: [];
   }): Array<{ address: string; values: Record<string, unknown> }> {
     return [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(collect)];
   })(planned.root_module);
-  return { outputs: planned.outputs, resources };
+  return { outputs: planned.outputs, changes: json.output_changes, resources };
 }
 
 type Planned = ReturnType<typeof plan>;
@@ -200,5 +203,95 @@ ${extra}
     const distribution = resources.find((r) => r.address === "module.edge.aws_cloudfront_distribution.this[0]");
     expect(distribution?.values.aliases).toEqual(["api.example.com"]);
     expect((distribution?.values.origin as Array<Record<string, unknown>>)[0].domain_name).toBe("api.example.com");
+  });
+});
+
+/**
+ * Lambda functions the plan creates: their qualified ARNs are unknown at plan, as on every
+ * first deploy and every upgrade that publishes a new version.
+ */
+const NEW_FUNCTIONS = `
+resource "aws_lambda_function" "request" {
+  function_name = "edge-request"
+  role          = "arn:aws:iam::123456789012:role/edge"
+  handler       = "index.handler"
+  runtime       = "nodejs22.x"
+  filename      = "\${path.module}/main.tf"
+  publish       = true
+}
+resource "aws_lambda_function" "response" {
+  count         = 1
+  function_name = "edge-response"
+  role          = "arn:aws:iam::123456789012:role/edge"
+  handler       = "index.handler"
+  runtime       = "nodejs22.x"
+  filename      = "\${path.module}/main.tf"
+  publish       = true
+}
+`;
+
+describePlan("distribution-association on a first deploy (function ARNs unknown at plan)", () => {
+  const call = (extra: string) => `${NEW_FUNCTIONS}
+module "edge" {
+  source                          = "${GENERATED_DIR}/modules/distribution-association"
+  request_function_qualified_arn  = aws_lambda_function.request.qualified_arn
+  response_function_qualified_arn = one(aws_lambda_function.response[*].qualified_arn)
+${extra}
+}
+output "associations" { value = module.edge.lambda_function_associations }
+`;
+
+  it("plans the association map's keys and the user's own entries, leaving only the new ARNs unknown", () => {
+    const { changes, resources } = plan(
+      call(`  associate_response_function = true
+  create_distribution         = true
+  origin_domain_name          = "api.example.com"
+  associations = {
+    "viewer-request" = { lambda_arn = "${ARN("rewrite", "7")}" }
+  }`),
+    );
+    expect(changes.associations.after).toEqual({
+      "origin-request": { event_type: "origin-request", include_body: true },
+      "origin-response": { event_type: "origin-response", include_body: false },
+      "viewer-request": { event_type: "viewer-request", lambda_arn: ARN("rewrite", "7"), include_body: false },
+    });
+    expect(changes.associations.after_unknown).toEqual({
+      "origin-request": { lambda_arn: true },
+      "origin-response": { lambda_arn: true },
+      "viewer-request": {},
+    });
+    const distribution = resources.find((r) => r.address === "module.edge.aws_cloudfront_distribution.this[0]");
+    const behavior = (distribution?.values.default_cache_behavior as Array<Record<string, unknown>>)[0];
+    const associations = behavior.lambda_function_association as Array<Record<string, unknown>>;
+    expect(associations.map((a) => a.event_type).sort()).toEqual(["origin-request", "origin-response", "viewer-request"]);
+  });
+
+  it("leaves the response event to the user when associate_response_function = false", () => {
+    const { changes } = plan(
+      call(`  associate_response_function = false
+  associations = {
+    "origin-response" = { lambda_arn = "${ARN("headers", "2")}" }
+  }`),
+    );
+    expect(Object.keys(changes.associations.after as object).sort()).toEqual(["origin-request", "origin-response"]);
+    expect(changes.associations.after).toHaveProperty(["origin-response", "lambda_arn"], ARN("headers", "2"));
+  });
+
+  it("rejects a user function on the connector's request event at plan, naming the event type", () => {
+    const text = planFailure(call(`  associations = { "origin-request" = { lambda_arn = "${ARN("rewrite", "7")}" } }`));
+    expect(text).toContain(
+      "associations already has a function on origin-request, which the Wallarm connector uses (its request function): CloudFront allows one function per event type",
+    );
+    expect(text).toMatch(/on main\.tf line \d+, in module "edge"/);
+  });
+
+  it("rejects a user function on the connector's response event at plan, naming the event type", () => {
+    const text = planFailure(
+      call(`  associate_response_function = true
+  associations = { "origin-response" = { lambda_arn = "${ARN("headers", "2")}" } }`),
+    );
+    expect(text).toContain(
+      "associations already has a function on origin-response, which the Wallarm connector uses (its response function)",
+    );
   });
 });

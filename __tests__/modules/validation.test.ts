@@ -243,6 +243,20 @@ runCases(
       vars: { response_function_qualified_arn: null, associations: { "origin-response": { lambda_arn: ARN("my-headers", "2") } } },
     },
     {
+      name: "rejects a user function on the response event when associate_response_function = true",
+      vars: { associate_response_function: true, associations: { "origin-response": { lambda_arn: ARN("my-headers", "2") } } },
+      error: "associations already has a function on origin-response, which the Wallarm connector uses (its response function)",
+    },
+    {
+      name: "frees the response event with associate_response_function = false",
+      vars: { associate_response_function: false, associations: { "origin-response": { lambda_arn: ARN("my-headers", "2") } } },
+    },
+    {
+      name: "rejects associate_response_function = true without a response function",
+      vars: { associate_response_function: true, response_function_qualified_arn: null },
+      error: "associate_response_function = true needs response_function_qualified_arn",
+    },
+    {
       name: "rejects an association keyed by something else",
       vars: { associations: { "viewer-req": { lambda_arn: ARN("f", "1") } } },
       error: "associations must be keyed by event type",
@@ -340,6 +354,11 @@ runCases("", { wallarm_node_url: "https://wallarm-node.example.com" }, [
   {
     name: "frees the response event without the response function",
     vars: { create_response_function: false, associations: { "origin-response": { lambda_arn: ARN("mine", "1") } } },
+  },
+  {
+    name: "rejects a user function on the connector's origin-response",
+    vars: { associations: { "origin-response": { lambda_arn: ARN("mine", "1") } } },
+    error: "associations already has a function on origin-response, which the Wallarm connector uses (its response function)",
   },
   {
     name: "rejects role_arn with create_role = true",

@@ -9,6 +9,12 @@ export interface DistributionAssociationProps {
   readonly requestFunctionQualifiedArn: string;
   /** null (or an expression that may be null) leaves the response event free. */
   readonly responseFunctionQualifiedArn: string | null;
+  /**
+   * Whether the response function is associated, known at plan (a bool expression): the
+   * association map's keys come from it and the event types, never from the ARNs, which are
+   * unknown at plan on a first deploy. Default: responseFunctionQualifiedArn is not null.
+   */
+  readonly responseAssociated?: boolean | string;
   /** The user's own associations keyed by event type (a Terraform map expression). */
   readonly userAssociations: string;
   /** Creates a distribution when set. */
@@ -30,6 +36,9 @@ export interface DistributionProps {
 }
 
 const ORIGIN_ID = "origin";
+
+/** A string prop as an operand of a larger expression: `${...}` unwrapped, a literal quoted. */
+const operand = (value: string) => (/^\$\{.*\}$/s.test(value) ? bare(value) : JSON.stringify(value));
 
 export class DistributionAssociation extends Construct {
   /** Every association keyed by event type: { event_type, lambda_arn, include_body }. */
@@ -56,9 +65,12 @@ export class DistributionAssociation extends Construct {
       "user_associations",
       `\${{ for event_type, association in ${bare(props.userAssociations)} : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body } }}`,
     );
+    local("response_associated", props.responseAssociated ?? props.responseFunctionQualifiedArn !== null);
+    // Keys from event types and plan-known flags only: a filter on an ARN would make the whole
+    // map, the user's entries included, "known after apply" on a first deploy.
     local(
       "lambda_function_associations",
-      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if association.lambda_arn != null })}",
+      `\${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if event_type == ${operand(props.requestEventType)} || local.response_associated })}`,
     );
 
     if (props.distribution) this.distribution = distribution(this, props.distribution);

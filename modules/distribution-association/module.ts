@@ -2,7 +2,7 @@
 // with the user's own and checked, plus an optional distribution for greenfield users.
 import { Construct, Token } from "../cdktf";
 import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../cloudfront-policies";
-import { ModuleStack, type VariableSpec } from "../module-stack";
+import { ModuleStack, type Validation, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
 import { DistributionAssociation } from "./construct";
 
@@ -13,14 +13,33 @@ const EVENT_TYPES = `["viewer-request", "viewer-response", "origin-request", "or
 const HOST_NAME = "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
 /** An ACM certificate in us-east-1, the only region CloudFront takes certificates from. */
 const CERTIFICATE_ARN = "^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$";
-/** Event types the connector occupies. */
-const CONNECTOR_EVENT_TYPES = `compact([var.request_event_type, var.response_function_qualified_arn == null ? "" : var.response_event_type])`;
+/**
+ * Whether the connector's response function is associated, from plan-known values only: the
+ * ARN is unknown at plan on a first deploy, so associate_response_function decides when set.
+ */
+export const RESPONSE_ASSOCIATED =
+  "(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)";
+
+/** An expression as message text: a string template's content as is, anything else interpolated. */
+const interpolated = (expression: string) => (/^"[^"]*"$/.test(expression) ? expression.slice(1, -1) : `\${${expression}}`);
+
+/** A user association on an event type the connector occupies (`occupied`: a bool expression; absent: always). */
+const conflict = (eventType: string, role: "request" | "response", occupied?: string): Validation => ({
+  // A conditional, not `&&` (Terraform does not short-circuit): an unknown `occupied` must
+  // not hide the check when the user has no function on that event type.
+  condition: occupied
+    ? `contains(keys(var.associations), ${eventType}) ? !${occupied} : true`
+    : `!contains(keys(var.associations), ${eventType})`,
+  message: `associations already has a function on ${interpolated(eventType)}, which the Wallarm connector uses (its ${role} function): CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two.`,
+});
 
 /**
- * The user's own associations, checked against the event types the connector occupies
- * (`connectorEventTypes`, a list expression over the variables of the module that declares it).
+ * The user's own associations, checked against the event types the connector occupies: its
+ * request function's and, when `responseAssociated` (a bool expression) holds, its response
+ * function's; expressions over the variables of the module that declares them. Two checks,
+ * not one: the request's is known at plan whatever the response's is.
  */
-export function associationsVariable(connectorEventTypes: string): VariableSpec {
+export function associationsVariable(requestEventType: string, responseEventType: string, responseAssociated: string): VariableSpec {
   return {
     section: "Associations",
     type: "map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))",
@@ -37,10 +56,8 @@ export function associationsVariable(connectorEventTypes: string): VariableSpec 
         message:
           "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases.",
       },
-      {
-        condition: `length(setintersection(keys(var.associations), ${connectorEventTypes})) == 0`,
-        message: `associations already has a function on \${join(", ", setintersection(keys(var.associations), ${connectorEventTypes}))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two.`,
-      },
+      conflict(requestEventType, "request"),
+      conflict(responseEventType, "response", responseAssociated),
     ],
   };
 }
@@ -68,6 +85,20 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
         condition: `var.response_function_qualified_arn == null ? true : can(regex("${QUALIFIED_ARN}", var.response_function_qualified_arn))`,
         message:
           "response_function_qualified_arn must be null or the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>).",
+      },
+    ],
+  },
+  associate_response_function: {
+    section: "Functions",
+    type: "bool",
+    description:
+      "Associate the response function on response_event_type. null: when response_function_qualified_arn is not null. Set it (to the lambda-edge module's create_response_function) when that ARN is unknown at plan, as on a first deploy, so the association map and the check of your associations are known at plan.",
+    default: null,
+    validations: [
+      {
+        condition: "var.associate_response_function == true ? var.response_function_qualified_arn != null : true",
+        message:
+          "associate_response_function = true needs response_function_qualified_arn: pass the response function's ARN, or set associate_response_function = false when there is no response function.",
       },
     ],
   },
@@ -121,7 +152,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
       },
     ],
   },
-  associations: associationsVariable(CONNECTOR_EVENT_TYPES),
+  associations: associationsVariable("var.request_event_type", "var.response_event_type", RESPONSE_ASSOCIATED),
   create_distribution: {
     section: "Distribution",
     type: "bool",
@@ -229,6 +260,7 @@ export class DistributionAssociationModule extends ModuleStack {
       responseEventType: v.response_event_type,
       requestFunctionQualifiedArn: v.request_function_qualified_arn,
       responseFunctionQualifiedArn: v.response_function_qualified_arn,
+      responseAssociated: `\${${RESPONSE_ASSOCIATED}}`,
       userAssociations: v.associations,
       distribution: {
         count: Token.asNumber("${var.create_distribution ? 1 : 0}"),

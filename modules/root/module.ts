@@ -65,7 +65,7 @@ export const ROOT_VARIABLES = {
   },
   role_path: renamed(IAM.path, "path", "role_path"),
   role_permissions_boundary: renamed(IAM.permissions_boundary, "permissions_boundary", "role_permissions_boundary"),
-  associations: associationsVariable('compact(["${var.trigger}-request", var.create_response_function ? "${var.trigger}-response" : ""])'),
+  associations: associationsVariable('"${var.trigger}-request"', '"${var.trigger}-response"', "var.create_response_function"),
   create_distribution: DISTRIBUTION.create_distribution,
   origin_domain_name: DISTRIBUTION.origin_domain_name,
   origin_protocol_policy: DISTRIBUTION.origin_protocol_policy,
@@ -121,9 +121,14 @@ export class RootModule extends ModuleStack {
     module("distribution_association", "./modules/distribution-association", {
       request_function_qualified_arn: "${module.lambda_edge.request_function_qualified_arn}",
       response_function_qualified_arn: "${module.lambda_edge.response_function_qualified_arn}",
+      associate_response_function: "${var.create_response_function}",
       request_event_type: "${var.trigger}-request",
       response_event_type: "${var.trigger}-response",
-      ...passThrough(Object.keys(DISTRIBUTION).filter((name) => !/_function_qualified_arn$|_event_type$|^tags$/.test(name))),
+      ...passThrough(
+        Object.keys(DISTRIBUTION).filter(
+          (name) => !/_function_qualified_arn$|^associate_response_function$|_event_type$|^tags$/.test(name),
+        ),
+      ),
       tags: "${var.tags}",
     });
 

@@ -12,7 +12,8 @@ locals {
     }
   }
   user_associations            = { for event_type, association in var.associations : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body } }
-  lambda_function_associations = merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if association.lambda_arn != null })
+  response_associated          = (var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)
+  lambda_function_associations = merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if event_type == var.request_event_type || local.response_associated })
 }
 
 resource "aws_cloudfront_distribution" "this" {

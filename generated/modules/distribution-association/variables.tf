@@ -23,6 +23,17 @@ variable "response_function_qualified_arn" {
   }
 }
 
+variable "associate_response_function" {
+  description = "Associate the response function on response_event_type. null: when response_function_qualified_arn is not null. Set it (to the lambda-edge module's create_response_function) when that ARN is unknown at plan, as on a first deploy, so the association map and the check of your associations are known at plan."
+  type        = bool
+  default     = null
+
+  validation {
+    condition     = var.associate_response_function == true ? var.response_function_qualified_arn != null : true
+    error_message = "associate_response_function = true needs response_function_qualified_arn: pass the response function's ARN, or set associate_response_function = false when there is no response function."
+  }
+}
+
 variable "request_event_type" {
   description = "Event of the request function: \"origin-request\" or \"viewer-request\" (the lambda-edge module's trigger)."
   type        = string
@@ -86,8 +97,13 @@ variable "associations" {
   }
 
   validation {
-    condition     = length(setintersection(keys(var.associations), compact([var.request_event_type, var.response_function_qualified_arn == null ? "" : var.response_event_type]))) == 0
-    error_message = "associations already has a function on ${join(", ", setintersection(keys(var.associations), compact([var.request_event_type, var.response_function_qualified_arn == null ? "" : var.response_event_type])))}, which the Wallarm connector uses: CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
+    condition     = !contains(keys(var.associations), var.request_event_type)
+    error_message = "associations already has a function on ${var.request_event_type}, which the Wallarm connector uses (its request function): CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
+  }
+
+  validation {
+    condition     = contains(keys(var.associations), var.response_event_type) ? !(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null) : true
+    error_message = "associations already has a function on ${var.response_event_type}, which the Wallarm connector uses (its response function): CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
   }
 }
 
