@@ -29,6 +29,7 @@ const TERRAFORM_TYPES: Record<SettingKind, string> = {
   boolean: "bool",
   text: "string",
   line: "string",
+  list: "list(string)",
   pem: "string",
 };
 
@@ -46,10 +47,21 @@ function kindValidations(name: SettingName, spec: SettingSpec): Validation[] {
         },
       ];
     case "line":
+      if (spec.pattern)
+        return [{ condition: `can(regex(${JSON.stringify(spec.pattern)}, ${v}))`, message: `${name} must match ${spec.pattern}.` }];
       return [
         {
           condition: `can(regex("^[!-~][ -~]*$", ${v}))`,
           message: `${name} must be a single-line media type such as ${JSON.stringify(spec.default)}.`,
+        },
+      ];
+    case "list":
+      return [
+        {
+          condition: spec.values
+            ? `alltrue([for item in ${v} : contains([${spec.values.map((x) => JSON.stringify(x)).join(", ")}], item)])`
+            : `alltrue([for item in ${v} : can(regex(${JSON.stringify(spec.pattern)}, item))])`,
+          message: `${name} must be a list of ${spec.values ? spec.values.join(", ") : `strings matching ${spec.pattern}`}.`,
         },
       ];
     case "pem":
@@ -76,6 +88,12 @@ const SETTING_SECTIONS: Readonly<Record<SettingName, string>> = {
   block_status_code: "Blocking page",
   block_page_body: "Blocking page",
   block_page_content_type: "Blocking page",
+  skip_extensions: "Request filters",
+  skip_path_prefixes: "Request filters",
+  skip_methods: "Request filters",
+  metrics_enabled: "Metrics",
+  metrics_interval_seconds: "Metrics",
+  metrics_namespace: "Metrics",
 };
 
 /**
@@ -92,7 +110,7 @@ function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec 
       spec.kind === "integer" && !rules
         ? `${SETTING_DESCRIPTIONS[name]} A whole number from ${spec.min} to ${spec.max}.`
         : SETTING_DESCRIPTIONS[name],
-    ...("default" in spec ? { default: spec.default ?? null } : {}),
+    ...("default" in spec ? { default: structuredClone(spec.default ?? null) as VariableSpec["default"] } : {}),
     ...(validations.length > 0 ? { validations } : {}),
     section: SETTING_SECTIONS[name],
   };
@@ -128,6 +146,15 @@ export const LAMBDA_EDGE_VARIABLES = {
   node_ca_pem: settingVariable("node_ca_pem"),
   circuit_breaker_threshold: settingVariable("circuit_breaker_threshold"),
   circuit_breaker_cooldown_ms: settingVariable("circuit_breaker_cooldown_ms"),
+  skip_extensions: settingVariable("skip_extensions"),
+  skip_path_prefixes: settingVariable("skip_path_prefixes"),
+  skip_methods: settingVariable("skip_methods"),
+  metrics_enabled: settingVariable("metrics_enabled"),
+  metrics_interval_seconds: settingVariable("metrics_interval_seconds"),
+  metrics_namespace: settingVariable("metrics_namespace", [
+    ...kindValidations("metrics_namespace", SETTINGS.metrics_namespace),
+    { condition: `!startswith(var.metrics_namespace, "AWS/")`, message: 'metrics_namespace must not start with "AWS/" (reserved by AWS).' },
+  ]),
   allow_http_node_url: {
     section: "Node",
     type: "bool",
