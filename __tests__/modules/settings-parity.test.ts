@@ -1,10 +1,11 @@
-// One rule, two checkers: the lambda-edge module's variable validation (Terraform) and the
-// handler's config.json validation (parseConfig, also the cdktf props' check) must agree on every
-// value of the list and pattern settings, and the module must say what is allowed.
+// One rule, three checkers: the lambda-edge module's variable validation (Terraform), the
+// handler's config.json validation (parseConfig) and the cdktf props' check must agree on every
+// value of the list and pattern settings, and each must say what is allowed.
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../handlers/config";
+import { camelCase, handlerConfigFromProps } from "../../modules/handler-settings";
 import { GENERATED_DIR } from "../../modules/render-modules";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
@@ -50,6 +51,9 @@ const CASES: Array<[string, unknown, string]> = [
     const handler = parseConfig(JSON.stringify({ wallarm_node_url: BASE.wallarm_node_url, [name]: value }));
     expect({ terraform: plan.status === 0, handler: handler.ok }).toEqual({ terraform: message === "", handler: message === "" });
     if (message) expect(plan.text).toContain(message);
+    const props = () => handlerConfigFromProps({ wallarmNodeUrl: BASE.wallarm_node_url, [camelCase(name)]: value });
+    if (message) expect(props).toThrow(`${camelCase(name)} ${message.slice(name.length + 1)}`);
+    else expect(props()).toMatchObject({ [name]: value });
   });
 
   test('metrics_namespace: "AWS/" is reserved (module only: CloudWatch would drop the metrics)', () => {
