@@ -2,10 +2,13 @@ module "iam_trust" {
   source = "./modules/iam-trust"
   count  = var.create_role ? 1 : 0
 
-  name                 = coalesce(var.role_name, "${var.name_prefix}-edge")
+  name_prefix          = var.name_prefix
+  name                 = var.role_name
   path                 = var.role_path
+  description          = var.role_description
+  max_session_duration = var.role_max_session_duration
   permissions_boundary = var.role_permissions_boundary
-  function_names       = ["${var.name_prefix}-request", "${var.name_prefix}-response"]
+  policy_arns          = var.role_policy_arns
 
   tags = var.tags
 }
@@ -62,7 +65,12 @@ module "distribution_association" {
   price_class                     = var.price_class
   cache_policy_id                 = var.cache_policy_id
   origin_request_policy_id        = var.origin_request_policy_id
+  response_headers_policy_id      = var.response_headers_policy_id
+  web_acl_id                      = var.web_acl_id
   comment                         = var.comment
+  logging_bucket                  = var.logging_bucket
+  logging_prefix                  = var.logging_prefix
+  logging_include_cookies         = var.logging_include_cookies
 
   tags = var.tags
 }

@@ -28,6 +28,21 @@ output "role_arn" {
   value       = var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn
 }
 
+output "role_name" {
+  description = "Name of the execution role (created, or the last part of role_arn)."
+  value       = var.create_role ? one(module.iam_trust[*].role_name) : try(reverse(split("/", var.role_arn))[0], null)
+}
+
+output "request_function_name" {
+  description = "Name of the request function."
+  value       = module.lambda_edge.request_function_name
+}
+
+output "response_function_name" {
+  description = "Name of the response function, or null."
+  value       = module.lambda_edge.response_function_name
+}
+
 output "trust_policy_json" {
   description = "Trust policy for lambda.amazonaws.com and edgelambda.amazonaws.com, or null when create_role is false."
   value       = one(module.iam_trust[*].trust_policy_json)
@@ -41,4 +56,14 @@ output "distribution_id" {
 output "distribution_domain_name" {
   description = "Domain name of the created distribution, or null."
   value       = module.distribution_association.distribution_domain_name
+}
+
+output "distribution_arn" {
+  description = "ARN of the created distribution, or null."
+  value       = module.distribution_association.distribution_arn
+}
+
+output "distribution_hosted_zone_id" {
+  description = "Route 53 hosted zone ID of the created distribution (for alias records), or null."
+  value       = module.distribution_association.distribution_hosted_zone_id
 }

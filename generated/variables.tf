@@ -285,7 +285,7 @@ variable "log_retention_in_days" {
 ################################################################################
 
 variable "package_output_dir" {
-  description = "Directory for the function zips. null means .terraform/wallarm-connector under the root module. The zips are rebuilt at apply whenever the code or configuration changed, so a saved plan applies in a fresh checkout."
+  description = "Directory for the function zips, relative to the root module; null means .terraform/wallarm-connector there. A zip is written at apply whenever its function will be created or its code or configuration changed, so a saved plan applies in a fresh job."
   type        = string
   default     = null
 }
@@ -317,9 +317,14 @@ variable "role_arn" {
 }
 
 variable "role_name" {
-  description = "Name of the created role; null means <name_prefix>-edge."
+  description = "Name of the created role; null means <name_prefix>-edge, so two connectors in one account get two roles."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.role_name == null ? true : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
+    error_message = "role_name must be null or 1 to 64 characters from letters, digits and +=,.@_- (IAM role names)."
+  }
 }
 
 variable "role_path" {
@@ -333,6 +338,28 @@ variable "role_path" {
   }
 }
 
+variable "role_description" {
+  description = "Description of the role."
+  type        = string
+  default     = "Execution role of the Wallarm connector Lambda@Edge functions"
+
+  validation {
+    condition     = length(var.role_description) <= 1000 && can(regex("^[\t\n\r -~\\x{A1}-\\x{FF}]*$", var.role_description))
+    error_message = "role_description must be at most 1000 characters of printable ASCII, Latin-1 letters and symbols, tabs and line breaks (IAM role descriptions)."
+  }
+}
+
+variable "role_max_session_duration" {
+  description = "Maximum session duration of the role, in seconds."
+  type        = number
+  default     = 3600
+
+  validation {
+    condition     = var.role_max_session_duration >= 3600 && var.role_max_session_duration <= 43200 && floor(var.role_max_session_duration) == var.role_max_session_duration
+    error_message = "role_max_session_duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours)."
+  }
+}
+
 variable "role_permissions_boundary" {
   description = "ARN of the policy used as the role's permissions boundary, or null for none."
   type        = string
@@ -341,6 +368,18 @@ variable "role_permissions_boundary" {
   validation {
     condition     = var.role_permissions_boundary == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", var.role_permissions_boundary))
     error_message = "role_permissions_boundary must be an IAM policy ARN, such as arn:aws:iam::123456789012:policy/boundary."
+  }
+}
+
+variable "role_policy_arns" {
+  description = "ARNs of managed policies to attach to the role besides its own log policy (for example X-Ray or a KMS key policy). Attached by position (count), so ARNs unknown at plan are fine."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.role_policy_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", arn))])
+    error_message = "role_policy_arns must list IAM policy ARNs, such as arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess or arn:aws:iam::123456789012:policy/mine."
   }
 }
 
@@ -448,18 +487,93 @@ variable "cache_policy_id" {
   description = "Cache policy of the default cache behavior; the default is the managed CachingDisabled policy, right for APIs."
   type        = string
   default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.cache_policy_id))
+    error_message = "cache_policy_id must be the ID of a CloudFront cache policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
+  }
 }
 
 variable "origin_request_policy_id" {
   description = "Origin request policy; the default is the managed AllViewerExceptHostHeader policy."
   type        = string
   default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.origin_request_policy_id))
+    error_message = "origin_request_policy_id must be the ID of a CloudFront origin request policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
+  }
+}
+
+variable "response_headers_policy_id" {
+  description = "Response headers policy of the default cache behavior (for example the managed SecurityHeadersPolicy), or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.response_headers_policy_id == null ? true : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.response_headers_policy_id))
+    error_message = "response_headers_policy_id must be null or the ID of a CloudFront response headers policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
+  }
+}
+
+variable "web_acl_id" {
+  description = "ARN of a WAFv2 web ACL (scope CLOUDFRONT) to protect the distribution with, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.web_acl_id == null ? true : can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$", var.web_acl_id))
+    error_message = "web_acl_id must be null or the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); regional web ACLs and WAF Classic IDs do not apply to CloudFront."
+  }
 }
 
 variable "comment" {
   description = "Comment of the distribution."
   type        = string
   default     = "Wallarm connector"
+
+  validation {
+    condition     = length(var.comment) <= 128
+    error_message = "comment must be at most 128 characters (CloudFront's limit)."
+  }
+}
+
+################################################################################
+# Logging
+################################################################################
+
+variable "logging_bucket" {
+  description = "Domain name of the S3 bucket for CloudFront standard access logs, such as my-logs.s3.amazonaws.com (aws_s3_bucket's bucket_domain_name; the bucket needs ACLs enabled). null turns access logging off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.logging_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9][.]s3([.][a-z0-9-]+)?[.]amazonaws[.]com([.]cn)?$", var.logging_bucket))
+    error_message = "logging_bucket must be null or an S3 bucket's domain name such as my-logs.s3.amazonaws.com, not a bucket name or ARN; got \"${coalesce(var.logging_bucket, "null")}\"."
+  }
+}
+
+variable "logging_prefix" {
+  description = "Prefix of the access log object names, such as cloudfront/; null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.logging_prefix == null ? true : var.logging_bucket != null
+    error_message = "logging_prefix needs logging_bucket: set logging_bucket to the log bucket's domain name, or leave logging_prefix = null."
+  }
+}
+
+variable "logging_include_cookies" {
+  description = "Include cookies in the access logs."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.logging_include_cookies ? var.logging_bucket != null : true
+    error_message = "logging_include_cookies = true needs logging_bucket: set logging_bucket to the log bucket's domain name, or leave logging_include_cookies = false."
+  }
 }
 
 ################################################################################
@@ -470,4 +584,10 @@ variable "tags" {
   description = "Tags for every resource that takes them."
   type        = map(string)
   default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])
+    error_message = "tags must have keys of 1 to 128 characters and values of at most 256 characters (AWS tag limits)."
+  }
 }

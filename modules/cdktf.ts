@@ -24,4 +24,5 @@ export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 export { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+export { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 export { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";

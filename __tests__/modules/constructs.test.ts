@@ -78,12 +78,17 @@ describe("LambdaEdge (modules/lambda-edge)", () => {
     expect(json.locals.config_json).toBe("${jsonencode(local.handler_config)}");
   });
 
-  it("rebuilds a zip at apply only when its bundle or config changed (saved plans in a fresh checkout)", () => {
-    expect(json.data.archive_file.request.depends_on).toEqual(["terraform_data.request_package"]);
-    expect(json.resource.terraform_data.request_package.input).toEqual({
-      bundle_sha256: '${filesha256("${path.module}/dist/request.js")}',
-      config_sha256: "${sha256(local.config_json)}",
-    });
+  it("builds a zip at apply whenever its function will be created or changed (saved plans in a fresh job)", () => {
+    expect(json.data.archive_file.request.output_path).toBe("${terraform_data.request_package.output.zip}");
+    const input = json.resource.terraform_data.request_package.input as Record<string, string>;
+    expect(input.zip).toContain(
+      '/${var.name_prefix}-request-${substr(sha256(join("", [filesha256("${path.module}/dist/request.js"), local.config_json])), 0, 16)}.zip',
+    );
+    expect(input.function_exists).toBe(
+      '${contains(data.aws_lambda_functions.existing.function_names, "${var.name_prefix}-request") ? true : timestamp() != ""}',
+    );
+    expect(json.resource.aws_lambda_function.request.lifecycle).toMatchObject({ create_before_destroy: true });
+    expect(json.resource.aws_lambda_function.request.depends_on).toEqual(["aws_cloudwatch_log_group.request"]);
   });
 
   it("owns the us-east-1 replica log groups with a retention", () => {
@@ -131,7 +136,12 @@ describe("IamTrust (modules/iam-trust)", () => {
   it("allows log writes only to the functions' own log groups, in every region", () => {
     const statement = (json.data.aws_iam_policy_document.logs.statement as Array<Record<string, unknown>>)[0];
     expect(statement.actions).toEqual(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]);
-    expect(statement.resources).toMatch(/for name in var.function_names/);
+    expect(statement.resources).toMatch(/for name in local.function_names/);
+    // Derived from name_prefix, so two connectors in one account get distinct roles and log rights.
+    expect(json.locals.function_names).toBe(
+      '${var.function_names != null ? var.function_names : ["${var.name_prefix}-request", "${var.name_prefix}-response"]}',
+    );
+    expect(text).toHaveResourceWithProperties(IamRole, { name: '${coalesce(var.name, "${var.name_prefix}-edge")}' });
     expect(statement.resources).toMatch(/:logs:\*:\*:log-group:\/aws\/lambda\/us-east-1\.\$\{name\}"/);
     expect(text).toHaveResourceWithProperties(IamRolePolicy, {
       policy: "${data.aws_iam_policy_document.logs.json}",
@@ -145,7 +155,10 @@ describe("DistributionAssociation (modules/distribution-association)", () => {
 
   it("merges the user's associations with the connector's, keyed by plan-known event types and flags, never by ARNs", () => {
     expect(json.locals.lambda_function_associations).toBe(
-      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if event_type == var.request_event_type || local.response_associated })}",
+      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if contains(local.connector_event_types, event_type) })}",
+    );
+    expect(json.locals.connector_event_types).toBe(
+      '${var.create ? compact([var.request_event_type, local.response_associated ? var.response_event_type : ""]) : []}',
     );
     expect(json.locals.response_associated).toBe(
       "${(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)}",
@@ -157,7 +170,10 @@ describe("DistributionAssociation (modules/distribution-association)", () => {
   });
 
   it("can create a distribution whose default behavior carries every association", () => {
-    expect(text).toHaveResourceWithProperties(CloudfrontDistribution, { count: "${var.create_distribution ? 1 : 0}", enabled: true });
+    expect(text).toHaveResourceWithProperties(CloudfrontDistribution, {
+      count: "${var.create && var.create_distribution ? 1 : 0}",
+      enabled: true,
+    });
     const behavior = json.resource.aws_cloudfront_distribution.this.default_cache_behavior as Record<string, Record<string, unknown>>;
     expect(behavior.dynamic.lambda_function_association).toEqual({
       for_each: "${local.lambda_function_associations}",
@@ -177,7 +193,9 @@ describe("root module", () => {
   it("feeds the created role to the functions and their event types to the associations", () => {
     expect(modules.iam_trust.count).toBe("${var.create_role ? 1 : 0}");
     expect(modules.lambda_edge.role_arn).toBe("${var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn}");
-    expect(modules.iam_trust.function_names).toEqual(["${var.name_prefix}-request", "${var.name_prefix}-response"]);
+    // iam-trust derives the role and function names from the same prefix as lambda-edge.
+    expect(modules.iam_trust).toMatchObject({ name_prefix: "${var.name_prefix}", name: "${var.role_name}" });
+    expect(modules.iam_trust.function_names).toBeUndefined();
     expect(modules.distribution_association).toMatchObject({
       request_function_qualified_arn: "${module.lambda_edge.request_function_qualified_arn}",
       request_event_type: "${var.trigger}-request",
@@ -185,6 +203,27 @@ describe("root module", () => {
       // Known at plan, unlike the response function's ARN on a first deploy.
       associate_response_function: "${var.create_response_function}",
     });
+  });
+
+  it("outputs the role name, function names and the distribution's ARN and hosted zone ID, each described", () => {
+    const outputs = (json as unknown as { output: Record<string, { value: string; description: string }> }).output;
+    expect(outputs.role_name.value).toContain("one(module.iam_trust[*].role_name)");
+    expect(outputs.request_function_name.value).toBe("${module.lambda_edge.request_function_name}");
+    expect(outputs.response_function_name.value).toBe("${module.lambda_edge.response_function_name}");
+    expect(outputs.distribution_arn.value).toBe("${module.distribution_association.distribution_arn}");
+    expect(outputs.distribution_hosted_zone_id.value).toBe("${module.distribution_association.distribution_hosted_zone_id}");
+    for (const output of Object.values(outputs)) expect(output.description).toMatch(/\S/);
+  });
+
+  it("passes the role settings and the distribution's WAF, logging and headers policy through", () => {
+    expect(modules.iam_trust).toMatchObject({
+      description: "${var.role_description}",
+      max_session_duration: "${var.role_max_session_duration}",
+      policy_arns: "${var.role_policy_arns}",
+    });
+    for (const name of ["web_acl_id", "logging_bucket", "logging_prefix", "logging_include_cookies", "response_headers_policy_id"]) {
+      expect(modules.distribution_association[name]).toBe(`\${var.${name}}`);
+    }
   });
 
   it("passes every handler setting through to lambda-edge under the same name", () => {

@@ -295,3 +295,126 @@ output "associations" { value = module.edge.lambda_function_associations }
     );
   });
 });
+
+describePlan("iam-trust parity with terraform-aws-modules roles", () => {
+  let changes: Planned["changes"];
+  let resources: Planned["resources"];
+  beforeAll(() => {
+    ({ changes, resources } = plan(`
+resource "terraform_data" "policy" { input = "mine" }
+module "first" {
+  source               = "${GENERATED_DIR}/modules/iam-trust"
+  name_prefix          = "shop-edge"
+  description          = "Wallarm connector of the shop"
+  max_session_duration = 7200
+  policy_arns = [
+    "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+    "arn:aws:iam::123456789012:policy/\${terraform_data.policy.id}",
+  ]
+}
+module "second" {
+  source      = "${GENERATED_DIR}/modules/iam-trust"
+  name_prefix = "blog-edge"
+}
+output "logs" { value = module.second.log_policy_json }
+output "role_name" { value = module.first.role_name }
+`));
+  });
+  const find = (address: string) => resources.find((r) => r.address === address)?.values;
+
+  it("names each connector's role after its name_prefix, so two connectors in one account do not collide", () => {
+    expect(find("module.first.aws_iam_role.this")).toMatchObject({ name: "shop-edge-edge" });
+    expect(find("module.second.aws_iam_role.this")).toMatchObject({ name: "blog-edge-edge" });
+    expect(changes.role_name.after).toBe("shop-edge-edge");
+  });
+
+  it("derives the log permissions from name_prefix when function_names is not given", () => {
+    const policy = JSON.parse(changes.logs.after as string);
+    expect(policy.Statement[0].Resource).toContain("arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.blog-edge-request:*");
+  });
+
+  it("sets description and maximum session duration, with the defaults otherwise", () => {
+    expect(find("module.first.aws_iam_role.this")).toMatchObject({
+      description: "Wallarm connector of the shop",
+      max_session_duration: 7200,
+    });
+    expect(find("module.second.aws_iam_role.this")).toMatchObject({
+      description: "Execution role of the Wallarm connector Lambda@Edge functions",
+      max_session_duration: 3600,
+    });
+  });
+
+  it("attaches extra managed policies by position, also ARNs unknown at plan", () => {
+    expect(find("module.first.aws_iam_role_policy_attachment.additional[0]")).toMatchObject({
+      role: "shop-edge-edge",
+      policy_arn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+    });
+    expect(find("module.first.aws_iam_role_policy_attachment.additional[1]")).toMatchObject({ role: "shop-edge-edge" });
+    expect(resources.filter((r) => r.address.startsWith("module.second.aws_iam_role_policy_attachment"))).toEqual([]);
+  });
+});
+
+describePlan("distribution-association: the created distribution's WAF, logging and headers, and create = false", () => {
+  let changes: Planned["changes"];
+  let resources: Planned["resources"];
+  const WEB_ACL = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+  const SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03";
+  beforeAll(() => {
+    ({ changes, resources } = plan(`
+module "edge" {
+  source                          = "${GENERATED_DIR}/modules/distribution-association"
+  request_function_qualified_arn  = "${ARN("edge-request", "3")}"
+  response_function_qualified_arn = "${ARN("edge-response", "3")}"
+  create_distribution             = true
+  origin_domain_name              = "api.example.com"
+  web_acl_id                      = "${WEB_ACL}"
+  response_headers_policy_id      = "${SECURITY_HEADERS}"
+  logging_bucket                  = "my-logs.s3.amazonaws.com"
+  logging_prefix                  = "cloudfront/"
+}
+module "plain" {
+  source                         = "${GENERATED_DIR}/modules/distribution-association"
+  request_function_qualified_arn = "${ARN("edge-request", "3")}"
+  create_distribution            = true
+  origin_domain_name             = "api.example.com"
+}
+module "off" {
+  source                         = "${GENERATED_DIR}/modules/distribution-association"
+  create                         = false
+  request_function_qualified_arn = null
+  create_distribution            = true
+  origin_domain_name             = "api.example.com"
+  associations                   = { "viewer-request" = { lambda_arn = "${ARN("rewrite", "7")}" } }
+}
+output "zone" { value = module.edge.distribution_hosted_zone_id }
+output "off" { value = module.off.lambda_function_associations }
+output "off_id" { value = module.off.distribution_id }
+`));
+  });
+  const distribution = (module: string) =>
+    resources.find((r) => r.address === `module.${module}.aws_cloudfront_distribution.this[0]`)?.values;
+
+  it("protects the distribution with the WAFv2 web ACL and adds the response headers policy", () => {
+    expect(distribution("edge")?.web_acl_id).toBe(WEB_ACL);
+    const behavior = (distribution("edge")?.default_cache_behavior as Array<Record<string, unknown>>)[0];
+    expect(behavior.response_headers_policy_id).toBe(SECURITY_HEADERS);
+  });
+
+  it("writes access logs to the bucket when one is given, and none by default", () => {
+    expect(distribution("edge")?.logging_config).toEqual([
+      { bucket: "my-logs.s3.amazonaws.com", prefix: "cloudfront/", include_cookies: false },
+    ]);
+    expect(distribution("plain")?.logging_config).toEqual([]);
+    expect(distribution("plain")?.web_acl_id ?? null).toBeNull();
+  });
+
+  it("outputs the hosted zone ID for alias records", () => {
+    expect(changes.zone.after_unknown).toBe(true);
+  });
+
+  it("creates nothing and returns an empty map with create = false", () => {
+    expect(resources.filter((r) => r.address.startsWith("module.off."))).toEqual([]);
+    expect(changes.off.after).toEqual({});
+    expect(changes.off_id.after).toBeNull();
+  });
+});

@@ -318,6 +318,46 @@ runCases(
     },
     { name: "rejects an unknown trigger", vars: { trigger: "edge" }, error: 'trigger must be null, "viewer" or "origin".' },
     {
+      name: "rejects a regional web ACL",
+      vars: { web_acl_id: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/0a1b2c3d-4e5f-6789-abcd-ef0123456789" },
+      error: "web_acl_id must be null or the ARN of a WAFv2 web ACL with scope CLOUDFRONT",
+    },
+    {
+      name: "accepts a CloudFront-scope WAFv2 web ACL",
+      vars: { web_acl_id: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/0a1b2c3d-4e5f-6789-abcd-ef0123456789" },
+    },
+    {
+      name: "rejects a log bucket given by name",
+      vars: { logging_bucket: "my-logs" },
+      error:
+        'logging_bucket must be null or an S3 bucket\'s domain name such as my-logs.s3.amazonaws.com, not a bucket name or ARN; got "my-logs"',
+    },
+    {
+      name: "accepts a log bucket's domain name with a prefix and cookies",
+      vars: { logging_bucket: "my-logs.s3.amazonaws.com", logging_prefix: "cdn/", logging_include_cookies: true },
+    },
+    { name: "rejects a log prefix without a bucket", vars: { logging_prefix: "cdn/" }, error: "logging_prefix needs logging_bucket" },
+    {
+      name: "rejects logging cookies without a bucket",
+      vars: { logging_include_cookies: true },
+      error: "logging_include_cookies = true needs logging_bucket",
+    },
+    {
+      name: "rejects a response headers policy that is not an ID",
+      vars: { response_headers_policy_id: "SecurityHeadersPolicy" },
+      error: "response_headers_policy_id must be null or the ID of a CloudFront response headers policy, a UUID",
+    },
+    {
+      name: "rejects a cache policy that is not an ID",
+      vars: { cache_policy_id: "CachingDisabled" },
+      error: "cache_policy_id must be the ID of a CloudFront cache policy, a UUID",
+    },
+    { name: "rejects a comment over 128 characters", vars: { comment: "x".repeat(129) }, error: "comment must be at most 128 characters" },
+    {
+      name: "accepts no function ARN with create = false",
+      vars: { create: false, request_function_qualified_arn: null, response_function_qualified_arn: null },
+    },
+    {
       name: "names the association whose event_type disagrees with its key",
       vars: { associations: { "viewer-request": { event_type: "origin-request", lambda_arn: ARN("f", "1") } } },
       error: "not so for viewer-request (event_type = origin-request).",
@@ -326,12 +366,54 @@ runCases(
 );
 
 runCases("modules/iam-trust", {}, [
-  { name: "rejects a role name with spaces", vars: { name: "wallarm edge" }, error: "name must be 1 to 64 characters" },
+  { name: "rejects a role name with spaces", vars: { name: "wallarm edge" }, error: "name must be null or 1 to 64 characters" },
+  {
+    name: "rejects a name prefix too long for the function names",
+    vars: { name_prefix: "p".repeat(56) },
+    error: "name_prefix must be 1 to 55",
+  },
+  {
+    name: "rejects a session shorter than an hour",
+    vars: { max_session_duration: 3599 },
+    error: "max_session_duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours).",
+  },
+  {
+    name: "rejects a session longer than 12 hours",
+    vars: { max_session_duration: 43201 },
+    error: "from 3600 (1 hour) to 43200 (12 hours)",
+  },
+  { name: "rejects a fractional session", vars: { max_session_duration: 3600.5 }, error: "max_session_duration must be a whole number" },
+  { name: "accepts a 12-hour session", vars: { max_session_duration: 43200 } },
+  {
+    name: "rejects a description IAM would refuse",
+    vars: { description: "edge \u{1F6E1}" },
+    error: "description must be at most 1000 characters of printable ASCII",
+  },
+  {
+    name: "rejects a description over 1000 characters",
+    vars: { description: "d".repeat(1001) },
+    error: "description must be at most 1000",
+  },
+  { name: "accepts a Latin-1 description", vars: { description: "Rôle du connecteur Wallarm" } },
+  {
+    name: "rejects an extra policy that is not a policy ARN",
+    vars: { policy_arns: ["AWSXRayDaemonWriteAccess"] },
+    error: "policy_arns must list IAM policy ARNs, such as arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+  },
+  {
+    name: "accepts AWS and customer managed policies",
+    vars: { policy_arns: ["arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess", "arn:aws:iam::123456789012:policy/mine"] },
+  },
+  {
+    name: "rejects a tag value over 256 characters",
+    vars: { tags: { Team: "t".repeat(257) } },
+    error: "tags must have keys of 1 to 128 characters",
+  },
   { name: "rejects a path without slashes", vars: { path: "edge" }, error: 'path must start and end with "/"' },
   {
     name: "rejects an empty function list",
     vars: { function_names: [] },
-    error: "function_names must list at least one Lambda function name",
+    error: "function_names must be null or list at least one Lambda function name",
   },
   {
     name: "rejects a boundary that is not a policy",
@@ -386,6 +468,32 @@ runCases("", { wallarm_node_url: "https://wallarm-node.example.com" }, [
     vars: { trigger: "viewer", associations: { "origin-request": { event_type: "origin-request", lambda_arn: ARN("mine", "1") } } },
   },
   { name: "checks the renamed role path", vars: { role_path: "edge" }, error: 'role_path must start and end with "/"' },
+  {
+    name: "checks the role's session duration under its root name",
+    vars: { role_max_session_duration: 100 },
+    error: "role_max_session_duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours).",
+  },
+  {
+    name: "checks the extra policies under their root name",
+    vars: { role_policy_arns: ["x"] },
+    error: "role_policy_arns must list IAM policy ARNs",
+  },
+  {
+    name: "checks the role description under its root name",
+    vars: { role_description: "d".repeat(1001) },
+    error: "role_description must be at most 1000",
+  },
+  { name: "checks the role name under its root name", vars: { role_name: "a b" }, error: "role_name must be null or 1 to 64 characters" },
+  {
+    name: "checks the web ACL",
+    vars: { web_acl_id: "0a1b2c3d-4e5f-6789-abcd-ef0123456789" },
+    error: "web_acl_id must be null or the ARN of a WAFv2 web ACL with scope CLOUDFRONT",
+  },
+  {
+    name: "checks the access log settings",
+    vars: { logging_include_cookies: true },
+    error: "logging_include_cookies = true needs logging_bucket",
+  },
   {
     name: "checks memory against the trigger",
     vars: { trigger: "viewer", memory_size: 512 },

@@ -17,6 +17,8 @@ export interface DistributionAssociationProps {
   readonly responseAssociated?: boolean | string;
   /** The user's own associations keyed by event type (a Terraform map expression). */
   readonly userAssociations: string;
+  /** false (or a bool expression) leaves the association map empty; default true. */
+  readonly create?: boolean | string;
   /** Creates a distribution when set. */
   readonly distribution?: DistributionProps;
 }
@@ -31,8 +33,21 @@ export interface DistributionProps {
   readonly priceClass: string;
   readonly cachePolicyId: string;
   readonly originRequestPolicyId: string;
+  /** null (or an expression that may be null): none. */
+  readonly responseHeadersPolicyId?: string | null;
+  /** ARN of a WAFv2 web ACL; null (or an expression that may be null): none. */
+  readonly webAclId?: string | null;
+  /** Standard access logs; a null bucket (or an expression that may be null) turns them off. */
+  readonly logging?: AccessLogging;
   readonly comment: string;
   readonly tags: Record<string, string>;
+}
+
+export interface AccessLogging {
+  /** The bucket's domain name (bucket_domain_name). */
+  readonly bucket: string | null;
+  readonly prefix?: string | null;
+  readonly includeCookies?: boolean | string;
 }
 
 const ORIGIN_ID = "origin";
@@ -61,16 +76,20 @@ export class DistributionAssociation extends Construct {
         include_body: false,
       },
     });
+    const create = props.create ?? true;
+    const when = create === true ? "" : ` if ${bare(create)}`;
     local(
       "user_associations",
-      `\${{ for event_type, association in ${bare(props.userAssociations)} : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body } }}`,
+      `\${{ for event_type, association in ${bare(props.userAssociations)} : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body }${when} }}`,
     );
     local("response_associated", props.responseAssociated ?? props.responseFunctionQualifiedArn !== null);
-    // Keys from event types and plan-known flags only: a filter on an ARN would make the whole
-    // map, the user's entries included, "known after apply" on a first deploy.
+    // From event types and plan-known flags only: a filter on an ARN would make the whole map,
+    // the user's entries included, "known after apply" on a first deploy.
+    const eventTypes = `compact([${operand(props.requestEventType)}, local.response_associated ? ${operand(props.responseEventType)} : ""])`;
+    local("connector_event_types", create === true ? `\${${eventTypes}}` : `\${${bare(create)} ? ${eventTypes} : []}`);
     local(
       "lambda_function_associations",
-      `\${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if event_type == ${operand(props.requestEventType)} || local.response_associated })}`,
+      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if contains(local.connector_event_types, event_type) })}",
     );
 
     if (props.distribution) this.distribution = distribution(this, props.distribution);
@@ -105,6 +124,7 @@ function distribution(scope: Construct, props: DistributionProps): CloudfrontDis
       cachedMethods: ["GET", "HEAD"],
       cachePolicyId: props.cachePolicyId,
       originRequestPolicyId: props.originRequestPolicyId,
+      responseHeadersPolicyId: props.responseHeadersPolicyId ?? undefined,
       compress: true,
     },
     restrictions: { geoRestriction: { restrictionType: "none" } },
@@ -114,8 +134,19 @@ function distribution(scope: Construct, props: DistributionProps): CloudfrontDis
       sslSupportMethod: `\${${bare(props.acmCertificateArn ?? "null")} == null ? null : "sni-only"}`,
       minimumProtocolVersion: `\${${bare(props.acmCertificateArn ?? "null")} == null ? "TLSv1" : "TLSv1.2_2021"}`,
     },
+    webAclId: props.webAclId ?? undefined,
     tags: props.tags,
   });
+  const logging = props.logging;
+  if (logging?.bucket != null) {
+    // A bucket that may be null (a variable) needs a dynamic block; a literal one a plain block.
+    const config = { bucket: logging.bucket, prefix: logging.prefix ?? undefined, include_cookies: logging.includeCookies ?? false };
+    if (/^\$\{.*\}$/s.test(logging.bucket)) {
+      cdn.addOverride("dynamic.logging_config", { for_each: `\${${bare(logging.bucket)} == null ? [] : [1]}`, content: config });
+    } else {
+      cdn.putLoggingConfig({ bucket: logging.bucket, prefix: config.prefix, includeCookies: config.include_cookies as boolean });
+    }
+  }
   cdn.addOverride("default_cache_behavior.dynamic.lambda_function_association", {
     for_each: "${local.lambda_function_associations}",
     content: {

@@ -11,6 +11,25 @@ const QUALIFIED_ARN = "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za
 const EVENT_TYPES = `["viewer-request", "viewer-response", "origin-request", "origin-response"]`;
 /** A DNS host name (labels of letters, digits and inner hyphens): no scheme, port, path or query. */
 const HOST_NAME = "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+/** A WAFv2 web ACL of scope CLOUDFRONT: those live in us-east-1 under `global/`. */
+const WEB_ACL_ARN = "^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$";
+/** An S3 bucket's domain name (bucket_domain_name), where CloudFront writes standard logs. */
+const BUCKET_DOMAIN_NAME = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9][.]s3([.][a-z0-9-]+)?[.]amazonaws[.]com([.]cn)?$";
+/** IDs of CloudFront cache, origin request and response headers policies. */
+const POLICY_ID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+/** A policy ID variable: a UUID, or null when `nullable`. */
+function policyIdValidation(name: string, kind: string, nullable: boolean): Validation {
+  const check = `can(regex("${POLICY_ID}", var.${name}))`;
+  return {
+    condition: nullable ? `var.${name} == null ? true : ${check}` : check,
+    message: `${name} must be ${nullable ? "null or " : ""}the ID of a CloudFront ${kind} policy, a UUID such as ${CACHING_DISABLED}.`,
+  };
+}
+/** AWS tag limits, as CloudFront and IAM enforce them. */
+export const TAGS_VALIDATION: Validation = {
+  condition: "alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])",
+  message: "tags must have keys of 1 to 128 characters and values of at most 256 characters (AWS tag limits).",
+};
 /** An ACM certificate in us-east-1, the only region CloudFront takes certificates from. */
 const CERTIFICATE_ARN = "^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$";
 /**
@@ -63,13 +82,20 @@ export function associationsVariable(requestEventType: string, responseEventType
 }
 
 export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
+  create: {
+    section: "General",
+    type: "bool",
+    description: "false creates nothing and returns an empty association map (for a connector switched off with count-free code).",
+    default: true,
+    nullable: false,
+  },
   request_function_qualified_arn: {
     section: "Functions",
     type: "string",
-    description: "Qualified ARN (published version) of the connector's request function.",
+    description: "Qualified ARN (published version) of the connector's request function (may be null when create is false).",
     validations: [
       {
-        condition: `can(regex("${QUALIFIED_ARN}", var.request_function_qualified_arn))`,
+        condition: `var.create ? can(regex("${QUALIFIED_ARN}", var.request_function_qualified_arn)) : true`,
         message:
           "request_function_qualified_arn must be the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>); CloudFront rejects $LATEST and aliases.",
       },
@@ -233,15 +259,90 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
     type: "string",
     description: "Cache policy of the default cache behavior; the default is the managed CachingDisabled policy, right for APIs.",
     default: CACHING_DISABLED,
+    validations: [policyIdValidation("cache_policy_id", "cache", false)],
   },
   origin_request_policy_id: {
     section: "Distribution",
     type: "string",
     description: "Origin request policy; the default is the managed AllViewerExceptHostHeader policy.",
     default: ALL_VIEWER_EXCEPT_HOST_HEADER,
+    validations: [policyIdValidation("origin_request_policy_id", "origin request", false)],
   },
-  comment: { section: "Distribution", type: "string", description: "Comment of the distribution.", default: "Wallarm connector" },
-  tags: { section: "Tags", type: "map(string)", description: "Tags for the distribution.", default: {} },
+  response_headers_policy_id: {
+    section: "Distribution",
+    type: "string",
+    description: "Response headers policy of the default cache behavior (for example the managed SecurityHeadersPolicy), or null for none.",
+    default: null,
+    validations: [policyIdValidation("response_headers_policy_id", "response headers", true)],
+  },
+  web_acl_id: {
+    section: "Distribution",
+    type: "string",
+    description: "ARN of a WAFv2 web ACL (scope CLOUDFRONT) to protect the distribution with, or null for none.",
+    default: null,
+    validations: [
+      {
+        condition: `var.web_acl_id == null ? true : can(regex("${WEB_ACL_ARN}", var.web_acl_id))`,
+        message:
+          "web_acl_id must be null or the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); regional web ACLs and WAF Classic IDs do not apply to CloudFront.",
+      },
+    ],
+  },
+  comment: {
+    section: "Distribution",
+    type: "string",
+    description: "Comment of the distribution.",
+    default: "Wallarm connector",
+    validations: [{ condition: "length(var.comment) <= 128", message: "comment must be at most 128 characters (CloudFront's limit)." }],
+  },
+  logging_bucket: {
+    section: "Logging",
+    type: "string",
+    description:
+      "Domain name of the S3 bucket for CloudFront standard access logs, such as my-logs.s3.amazonaws.com (aws_s3_bucket's bucket_domain_name; the bucket needs ACLs enabled). null turns access logging off.",
+    default: null,
+    validations: [
+      {
+        condition: `var.logging_bucket == null ? true : can(regex("${BUCKET_DOMAIN_NAME}", var.logging_bucket))`,
+        message:
+          'logging_bucket must be null or an S3 bucket\'s domain name such as my-logs.s3.amazonaws.com, not a bucket name or ARN; got "${coalesce(var.logging_bucket, "null")}".',
+      },
+    ],
+  },
+  logging_prefix: {
+    section: "Logging",
+    type: "string",
+    description: "Prefix of the access log object names, such as cloudfront/; null for none.",
+    default: null,
+    validations: [
+      {
+        condition: "var.logging_prefix == null ? true : var.logging_bucket != null",
+        message: "logging_prefix needs logging_bucket: set logging_bucket to the log bucket's domain name, or leave logging_prefix = null.",
+      },
+    ],
+  },
+  logging_include_cookies: {
+    section: "Logging",
+    type: "bool",
+    description: "Include cookies in the access logs.",
+    default: false,
+    nullable: false,
+    validations: [
+      {
+        condition: "var.logging_include_cookies ? var.logging_bucket != null : true",
+        message:
+          "logging_include_cookies = true needs logging_bucket: set logging_bucket to the log bucket's domain name, or leave logging_include_cookies = false.",
+      },
+    ],
+  },
+  tags: {
+    section: "Tags",
+    type: "map(string)",
+    description: "Tags for the distribution.",
+    default: {},
+    nullable: false,
+    validations: [TAGS_VALIDATION],
+  },
 } satisfies Record<string, VariableSpec>;
 
 export class DistributionAssociationModule extends ModuleStack {
@@ -262,8 +363,9 @@ export class DistributionAssociationModule extends ModuleStack {
       responseFunctionQualifiedArn: v.response_function_qualified_arn,
       responseAssociated: `\${${RESPONSE_ASSOCIATED}}`,
       userAssociations: v.associations,
+      create: v.create,
       distribution: {
-        count: Token.asNumber("${var.create_distribution ? 1 : 0}"),
+        count: Token.asNumber("${var.create && var.create_distribution ? 1 : 0}"),
         originDomainName: v.origin_domain_name,
         originProtocolPolicy: v.origin_protocol_policy,
         aliases: Token.asList(v.aliases),
@@ -271,6 +373,9 @@ export class DistributionAssociationModule extends ModuleStack {
         priceClass: v.price_class,
         cachePolicyId: v.cache_policy_id,
         originRequestPolicyId: v.origin_request_policy_id,
+        responseHeadersPolicyId: v.response_headers_policy_id,
+        webAclId: v.web_acl_id,
+        logging: { bucket: v.logging_bucket, prefix: v.logging_prefix, includeCookies: v.logging_include_cookies },
         comment: v.comment,
         tags: v.tags as unknown as Record<string, string>,
       },
@@ -288,6 +393,10 @@ export class DistributionAssociationModule extends ModuleStack {
       distribution_domain_name: {
         description: "Domain name (*.cloudfront.net) of the created distribution, or null.",
         value: cdn("domain_name"),
+      },
+      distribution_hosted_zone_id: {
+        description: "Route 53 hosted zone ID of the created distribution (for alias records), or null.",
+        value: cdn("hosted_zone_id"),
       },
     });
   }

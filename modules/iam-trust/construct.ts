@@ -1,17 +1,25 @@
 // The execution role of the connector's Lambda@Edge functions: trusted by Lambda and by
 // Lambda@Edge (replication), allowed to write only its own functions' logs, in every region.
-import { Construct, DataAwsIamPolicyDocument, DataAwsPartition, IamRole, IamRolePolicy } from "../cdktf";
+import { Construct, DataAwsIamPolicyDocument, DataAwsPartition, IamRole, IamRolePolicy, IamRolePolicyAttachment, Token } from "../cdktf";
 import { bare } from "../expression";
 
 export interface IamTrustProps {
   readonly name: string;
   readonly path: string;
+  /** Default: ROLE_DESCRIPTION. */
+  readonly description?: string;
+  /** Seconds, 3600 to 43200 (a number or an expression); default 3600. */
+  readonly maxSessionDuration?: number | string;
   /** ARN of a permissions boundary, or null / an expression for one. */
   readonly permissionsBoundary?: string;
+  /** Managed policies attached besides the log policy: ARNs, or a Terraform list expression. */
+  readonly policyArns?: string[] | string;
   /** Names of the functions that assume the role (a Terraform list expression or names). */
   readonly functionNames: string | string[];
   readonly tags: Record<string, string> | string;
 }
+
+export const ROLE_DESCRIPTION = "Execution role of the Wallarm connector Lambda@Edge functions";
 
 export const TRUSTED_SERVICES = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"];
 
@@ -58,7 +66,8 @@ export class IamTrust extends Construct {
     this.role = new IamRole(this, "role", {
       name: props.name,
       path: props.path,
-      description: "Execution role of the Wallarm connector Lambda@Edge functions",
+      description: props.description ?? ROLE_DESCRIPTION,
+      maxSessionDuration: props.maxSessionDuration === undefined ? undefined : Token.asNumber(props.maxSessionDuration),
       assumeRolePolicy: this.trustPolicy.json,
       permissionsBoundary: props.permissionsBoundary,
       tags: props.tags as Record<string, string>,
@@ -71,6 +80,20 @@ export class IamTrust extends Construct {
       policy: this.logPolicy.json,
     });
     logs.overrideLogicalId("logs");
+
+    // By position: ARNs of policies created in the same apply are unknown at plan, which
+    // for_each cannot take.
+    const policyArns = props.policyArns ?? [];
+    if (Array.isArray(policyArns)) {
+      policyArns.forEach((policyArn, i) => new IamRolePolicyAttachment(this, `policy_${i}`, { role: this.role.name, policyArn }));
+    } else {
+      const attachment = new IamRolePolicyAttachment(this, "policy", {
+        count: Token.asNumber(`\${length(${bare(policyArns)})}`),
+        role: this.role.name,
+        policyArn: `\${${bare(policyArns)}[count.index]}`,
+      });
+      attachment.overrideLogicalId("additional");
+    }
   }
 }
 

@@ -1,19 +1,37 @@
 // generated/modules/iam-trust: the execution role of the connector's functions as a module.
-import { Construct } from "../cdktf";
+import { Construct, TerraformLocal } from "../cdktf";
 import { ModuleStack, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
-import { IamTrust } from "./construct";
+import { IamTrust, ROLE_DESCRIPTION } from "./construct";
+
+/** An IAM managed policy: AWS's (account `aws`) or a customer's. */
+const POLICY_ARN = "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/";
+/** What IAM allows in a role description, as an RE2 class in an HCL string. */
+const DESCRIPTION_CHARACTERS = String.raw`^[\t\n\r -~\\x{A1}-\\x{FF}]*$`;
 
 export const IAM_TRUST_VARIABLES = {
+  name_prefix: {
+    section: "Role",
+    type: "string",
+    description:
+      "Prefix of the connector's names: the role is <name_prefix>-edge and the functions <name_prefix>-request and <name_prefix>-response unless name or function_names say otherwise. Use the lambda-edge module's name_prefix, so two connectors in one account get two roles.",
+    default: "wallarm-connector",
+    validations: [
+      {
+        condition: `can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))`,
+        message: "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters).",
+      },
+    ],
+  },
   name: {
     section: "Role",
     type: "string",
-    description: "Name of the role.",
-    default: "wallarm-connector-edge",
+    description: "Name of the role; null means <name_prefix>-edge.",
+    default: null,
     validations: [
       {
-        condition: `can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.name))`,
-        message: "name must be 1 to 64 characters from letters, digits and +=,.@_- (IAM role names).",
+        condition: `var.name == null ? true : can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.name))`,
+        message: "name must be null or 1 to 64 characters from letters, digits and +=,.@_- (IAM role names).",
       },
     ],
   },
@@ -29,6 +47,32 @@ export const IAM_TRUST_VARIABLES = {
       },
     ],
   },
+  description: {
+    section: "Role",
+    type: "string",
+    description: "Description of the role.",
+    default: ROLE_DESCRIPTION,
+    validations: [
+      {
+        condition: `length(var.description) <= 1000 && can(regex("${DESCRIPTION_CHARACTERS}", var.description))`,
+        message:
+          "description must be at most 1000 characters of printable ASCII, Latin-1 letters and symbols, tabs and line breaks (IAM role descriptions).",
+      },
+    ],
+  },
+  max_session_duration: {
+    section: "Role",
+    type: "number",
+    description: "Maximum session duration of the role, in seconds.",
+    default: 3600,
+    validations: [
+      {
+        condition:
+          "var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration",
+        message: "max_session_duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours).",
+      },
+    ],
+  },
   permissions_boundary: {
     section: "Role",
     type: "string",
@@ -36,8 +80,23 @@ export const IAM_TRUST_VARIABLES = {
     default: null,
     validations: [
       {
-        condition: `var.permissions_boundary == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", var.permissions_boundary))`,
+        condition: `var.permissions_boundary == null ? true : can(regex("${POLICY_ARN}", var.permissions_boundary))`,
         message: "permissions_boundary must be an IAM policy ARN, such as arn:aws:iam::123456789012:policy/boundary.",
+      },
+    ],
+  },
+  policy_arns: {
+    section: "Role",
+    type: "list(string)",
+    description:
+      "ARNs of managed policies to attach to the role besides its own log policy (for example X-Ray or a KMS key policy). Attached by position (count), so ARNs unknown at plan are fine.",
+    default: [],
+    nullable: false,
+    validations: [
+      {
+        condition: `alltrue([for arn in var.policy_arns : can(regex("${POLICY_ARN}", arn))])`,
+        message:
+          "policy_arns must list IAM policy ARNs, such as arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess or arn:aws:iam::123456789012:policy/mine.",
       },
     ],
   },
@@ -45,16 +104,29 @@ export const IAM_TRUST_VARIABLES = {
     section: "Functions",
     type: "list(string)",
     description:
-      "Names of the Lambda@Edge functions that use the role. The role may write only to their log groups, /aws/lambda/us-east-1.<name>, in any region.",
-    default: ["wallarm-connector-request", "wallarm-connector-response"],
+      "Names of the Lambda@Edge functions that use the role; null means <name_prefix>-request and <name_prefix>-response. The role may write only to their log groups, /aws/lambda/us-east-1.<name>, in any region.",
+    default: null,
     validations: [
       {
-        condition: `length(var.function_names) > 0 && alltrue([for name in var.function_names : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])`,
-        message: "function_names must list at least one Lambda function name of 1 to 64 letters, digits, hyphens or underscores.",
+        condition: `var.function_names == null ? true : length(var.function_names) > 0 && alltrue([for name in var.function_names : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])`,
+        message:
+          "function_names must be null or list at least one Lambda function name of 1 to 64 letters, digits, hyphens or underscores.",
       },
     ],
   },
-  tags: { section: "Tags", type: "map(string)", description: "Tags for the role.", default: {} },
+  tags: {
+    section: "Tags",
+    type: "map(string)",
+    description: "Tags for the role.",
+    default: {},
+    nullable: false,
+    validations: [
+      {
+        condition: "alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])",
+        message: "tags must have keys of 1 to 128 characters and values of at most 256 characters (IAM tag limits).",
+      },
+    ],
+  },
 } satisfies Record<string, VariableSpec>;
 
 export class IamTrustModule extends ModuleStack {
@@ -68,17 +140,28 @@ export class IamTrustModule extends ModuleStack {
 
     const v = this.variables(IAM_TRUST_VARIABLES);
 
+    const functionNames = new TerraformLocal(
+      this,
+      "function_names",
+      '${var.function_names != null ? var.function_names : ["${var.name_prefix}-request", "${var.name_prefix}-response"]}',
+    );
+    functionNames.overrideLogicalId("function_names");
+
     const trust = new IamTrust(this, "iam_trust", {
-      name: v.name,
+      name: '${coalesce(var.name, "${var.name_prefix}-edge")}',
       path: v.path,
+      description: v.description,
+      maxSessionDuration: v.max_session_duration,
       permissionsBoundary: v.permissions_boundary,
-      functionNames: v.function_names,
+      policyArns: v.policy_arns,
+      functionNames: "${local.function_names}",
       tags: v.tags,
     });
 
     this.outputs({
       role_arn: { description: "ARN of the role, for the lambda-edge module's role_arn.", value: trust.role.arn },
       role_name: { description: "Name of the role.", value: trust.role.name },
+      role_unique_id: { description: "Stable unique ID of the role (AROA...), for resource policies.", value: trust.role.uniqueId },
       trust_policy_json: {
         description:
           "The trust policy (lambda.amazonaws.com and edgelambda.amazonaws.com). Paste it into an existing role made by the console or SAR to let Lambda@Edge replicate its functions.",

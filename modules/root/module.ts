@@ -58,13 +58,14 @@ export const ROOT_VARIABLES = {
     ],
   },
   role_name: {
-    section: "Role",
-    type: "string",
-    description: "Name of the created role; null means <name_prefix>-edge.",
-    default: null,
+    ...renamed(IAM.name, "name", "role_name"),
+    description: "Name of the created role; null means <name_prefix>-edge, so two connectors in one account get two roles.",
   },
   role_path: renamed(IAM.path, "path", "role_path"),
+  role_description: renamed(IAM.description, "description", "role_description"),
+  role_max_session_duration: renamed(IAM.max_session_duration, "max_session_duration", "role_max_session_duration"),
   role_permissions_boundary: renamed(IAM.permissions_boundary, "permissions_boundary", "role_permissions_boundary"),
+  role_policy_arns: renamed(IAM.policy_arns, "policy_arns", "role_policy_arns"),
   associations: associationsVariable('"${var.trigger}-request"', '"${var.trigger}-response"', "var.create_response_function"),
   create_distribution: DISTRIBUTION.create_distribution,
   origin_domain_name: DISTRIBUTION.origin_domain_name,
@@ -74,8 +75,13 @@ export const ROOT_VARIABLES = {
   price_class: DISTRIBUTION.price_class,
   cache_policy_id: DISTRIBUTION.cache_policy_id,
   origin_request_policy_id: DISTRIBUTION.origin_request_policy_id,
+  response_headers_policy_id: DISTRIBUTION.response_headers_policy_id,
+  web_acl_id: DISTRIBUTION.web_acl_id,
   comment: DISTRIBUTION.comment,
-  tags: { section: "Tags", type: "map(string)", description: "Tags for every resource that takes them.", default: {} },
+  logging_bucket: DISTRIBUTION.logging_bucket,
+  logging_prefix: DISTRIBUTION.logging_prefix,
+  logging_include_cookies: DISTRIBUTION.logging_include_cookies,
+  tags: { ...DISTRIBUTION.tags, description: "Tags for every resource that takes them." },
 } satisfies Record<string, VariableSpec>;
 
 /** Root variables handed unchanged to a submodule of the same names. */
@@ -103,10 +109,13 @@ export class RootModule extends ModuleStack {
       "iam_trust",
       "./modules/iam-trust",
       {
-        name: '${coalesce(var.role_name, "${var.name_prefix}-edge")}',
+        name_prefix: "${var.name_prefix}",
+        name: "${var.role_name}",
         path: "${var.role_path}",
+        description: "${var.role_description}",
+        max_session_duration: "${var.role_max_session_duration}",
         permissions_boundary: "${var.role_permissions_boundary}",
-        function_names: ["${var.name_prefix}-request", "${var.name_prefix}-response"],
+        policy_arns: "${var.role_policy_arns}",
         tags: "${var.tags}",
       },
       "${var.create_role ? 1 : 0}",
@@ -126,7 +135,7 @@ export class RootModule extends ModuleStack {
       response_event_type: "${var.trigger}-response",
       ...passThrough(
         Object.keys(DISTRIBUTION).filter(
-          (name) => !/_function_qualified_arn$|^associate_response_function$|_event_type$|^tags$/.test(name),
+          (name) => !/_function_qualified_arn$|^associate_response_function$|^create$|_event_type$|^tags$/.test(name),
         ),
       ),
       tags: "${var.tags}",
@@ -159,6 +168,18 @@ export class RootModule extends ModuleStack {
         description: "ARN of the execution role (created or given).",
         value: "${var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn}",
       },
+      role_name: {
+        description: "Name of the execution role (created, or the last part of role_arn).",
+        value: '${var.create_role ? one(module.iam_trust[*].role_name) : try(reverse(split("/", var.role_arn))[0], null)}',
+      },
+      request_function_name: {
+        description: "Name of the request function.",
+        value: output("lambda_edge", "request_function_name"),
+      },
+      response_function_name: {
+        description: "Name of the response function, or null.",
+        value: output("lambda_edge", "response_function_name"),
+      },
       trust_policy_json: {
         description: "Trust policy for lambda.amazonaws.com and edgelambda.amazonaws.com, or null when create_role is false.",
         value: "${one(module.iam_trust[*].trust_policy_json)}",
@@ -170,6 +191,14 @@ export class RootModule extends ModuleStack {
       distribution_domain_name: {
         description: "Domain name of the created distribution, or null.",
         value: output("distribution_association", "distribution_domain_name"),
+      },
+      distribution_arn: {
+        description: "ARN of the created distribution, or null.",
+        value: output("distribution_association", "distribution_arn"),
+      },
+      distribution_hosted_zone_id: {
+        description: "Route 53 hosted zone ID of the created distribution (for alias records), or null.",
+        value: output("distribution_association", "distribution_hosted_zone_id"),
       },
     });
   }

@@ -17,3 +17,8 @@ output "distribution_domain_name" {
   description = "Domain name (*.cloudfront.net) of the created distribution, or null."
   value       = one(aws_cloudfront_distribution.this[*].domain_name)
 }
+
+output "distribution_hosted_zone_id" {
+  description = "Route 53 hosted zone ID of the created distribution (for alias records), or null."
+  value       = one(aws_cloudfront_distribution.this[*].hosted_zone_id)
+}

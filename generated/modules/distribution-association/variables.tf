@@ -1,13 +1,24 @@
 ################################################################################
+# General
+################################################################################
+
+variable "create" {
+  description = "false creates nothing and returns an empty association map (for a connector switched off with count-free code)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+################################################################################
 # Functions
 ################################################################################
 
 variable "request_function_qualified_arn" {
-  description = "Qualified ARN (published version) of the connector's request function."
+  description = "Qualified ARN (published version) of the connector's request function (may be null when create is false)."
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.request_function_qualified_arn))
+    condition     = var.create ? can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.request_function_qualified_arn)) : true
     error_message = "request_function_qualified_arn must be the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>); CloudFront rejects $LATEST and aliases."
   }
 }
@@ -181,18 +192,93 @@ variable "cache_policy_id" {
   description = "Cache policy of the default cache behavior; the default is the managed CachingDisabled policy, right for APIs."
   type        = string
   default     = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.cache_policy_id))
+    error_message = "cache_policy_id must be the ID of a CloudFront cache policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
+  }
 }
 
 variable "origin_request_policy_id" {
   description = "Origin request policy; the default is the managed AllViewerExceptHostHeader policy."
   type        = string
   default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.origin_request_policy_id))
+    error_message = "origin_request_policy_id must be the ID of a CloudFront origin request policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
+  }
+}
+
+variable "response_headers_policy_id" {
+  description = "Response headers policy of the default cache behavior (for example the managed SecurityHeadersPolicy), or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.response_headers_policy_id == null ? true : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.response_headers_policy_id))
+    error_message = "response_headers_policy_id must be null or the ID of a CloudFront response headers policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
+  }
+}
+
+variable "web_acl_id" {
+  description = "ARN of a WAFv2 web ACL (scope CLOUDFRONT) to protect the distribution with, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.web_acl_id == null ? true : can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$", var.web_acl_id))
+    error_message = "web_acl_id must be null or the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); regional web ACLs and WAF Classic IDs do not apply to CloudFront."
+  }
 }
 
 variable "comment" {
   description = "Comment of the distribution."
   type        = string
   default     = "Wallarm connector"
+
+  validation {
+    condition     = length(var.comment) <= 128
+    error_message = "comment must be at most 128 characters (CloudFront's limit)."
+  }
+}
+
+################################################################################
+# Logging
+################################################################################
+
+variable "logging_bucket" {
+  description = "Domain name of the S3 bucket for CloudFront standard access logs, such as my-logs.s3.amazonaws.com (aws_s3_bucket's bucket_domain_name; the bucket needs ACLs enabled). null turns access logging off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.logging_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9][.]s3([.][a-z0-9-]+)?[.]amazonaws[.]com([.]cn)?$", var.logging_bucket))
+    error_message = "logging_bucket must be null or an S3 bucket's domain name such as my-logs.s3.amazonaws.com, not a bucket name or ARN; got \"${coalesce(var.logging_bucket, "null")}\"."
+  }
+}
+
+variable "logging_prefix" {
+  description = "Prefix of the access log object names, such as cloudfront/; null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.logging_prefix == null ? true : var.logging_bucket != null
+    error_message = "logging_prefix needs logging_bucket: set logging_bucket to the log bucket's domain name, or leave logging_prefix = null."
+  }
+}
+
+variable "logging_include_cookies" {
+  description = "Include cookies in the access logs."
+  type        = bool
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = var.logging_include_cookies ? var.logging_bucket != null : true
+    error_message = "logging_include_cookies = true needs logging_bucket: set logging_bucket to the log bucket's domain name, or leave logging_include_cookies = false."
+  }
 }
 
 ################################################################################
@@ -203,4 +289,10 @@ variable "tags" {
   description = "Tags for the distribution."
   type        = map(string)
   default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])
+    error_message = "tags must have keys of 1 to 128 characters and values of at most 256 characters (AWS tag limits)."
+  }
 }

@@ -1,3 +1,7 @@
+locals {
+  function_names = var.function_names != null ? var.function_names : ["${var.name_prefix}-request", "${var.name_prefix}-response"]
+}
+
 data "aws_partition" "current" {}
 
 data "aws_iam_policy_document" "trust" {
@@ -18,16 +22,17 @@ data "aws_iam_policy_document" "logs" {
     sid       = "WriteOwnEdgeLogs"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = flatten([for name in var.function_names : ["arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}", "arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}:*"]])
+    resources = flatten([for name in local.function_names : ["arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}", "arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}:*"]])
   }
 }
 
 resource "aws_iam_role" "this" {
-  name                 = var.name
-  description          = "Execution role of the Wallarm connector Lambda@Edge functions"
+  name                 = coalesce(var.name, "${var.name_prefix}-edge")
+  description          = var.description
   path                 = var.path
   assume_role_policy   = data.aws_iam_policy_document.trust.json
   permissions_boundary = var.permissions_boundary
+  max_session_duration = var.max_session_duration
 
   tags = var.tags
 }
@@ -36,4 +41,11 @@ resource "aws_iam_role_policy" "logs" {
   name   = "lambda-edge-logs"
   role   = aws_iam_role.this.id
   policy = data.aws_iam_policy_document.logs.json
+}
+
+resource "aws_iam_role_policy_attachment" "additional" {
+  count = length(var.policy_arns)
+
+  role       = aws_iam_role.this.name
+  policy_arn = var.policy_arns[count.index]
 }
