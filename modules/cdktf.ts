@@ -20,6 +20,7 @@ export { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 export { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 export { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 export { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+export { DataAwsLambdaFunctions } from "@cdktf/provider-aws/lib/data-aws-lambda-functions";
 export { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 export { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 export { IamRole } from "@cdktf/provider-aws/lib/iam-role";

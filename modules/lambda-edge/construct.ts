@@ -6,6 +6,7 @@ import {
   CloudwatchLogGroup,
   Construct,
   DataArchiveFile,
+  DataAwsLambdaFunctions,
   DataAwsRegion,
   LambdaFunction,
   TerraformData,
@@ -31,7 +32,7 @@ export interface LambdaEdgeProps {
   readonly handlerConfig: { readonly [K in keyof HandlerConfig]: Setting<HandlerConfig[K]> };
   /** Directory holding request.js and response.js (a Terraform path expression). */
   readonly bundleDir: string;
-  /** Where the zips are written, at plan or, after a change, at apply. */
+  /** Where the zips are written: at plan, or at apply when the function will be created or changed. */
   readonly packageOutputDir: string;
   readonly logRetentionInDays: Setting<number>;
   readonly skipDestroy: Setting<boolean>;
@@ -66,6 +67,11 @@ export class LambdaEdge extends Construct {
     configJson.overrideLogicalId("config_json");
     this.configJson = configJson.asString;
 
+    // Which functions exist in AWS now: a function that does not (first deploy, a first apply
+    // that failed half-way, deleted outside Terraform, renamed) gets its zip built at apply.
+    const existing = new DataAwsLambdaFunctions(this, "existing_functions", {});
+    existing.overrideLogicalId("existing");
+
     this.request = edgeFunction(this, "request", props);
     this.response = edgeFunction(this, "response", props);
 
@@ -87,33 +93,51 @@ export class LambdaEdge extends Construct {
   }
 }
 
-/** One function: its package (rebuilt at apply after a change), the function and its log group. */
+/** One function: its package (built at apply when the function needs it), the function and its log group. */
 function edgeFunction(scope: Construct, role: FunctionRole, props: LambdaEdgeProps): LambdaFunction {
   const functionName = `${props.namePrefix}-${role}`;
   const count = role === "response" ? Token.asNumber(`\${${bare(props.createResponseFunction)} ? 1 : 0}`) : undefined;
   const bundle = `${props.bundleDir}/${role}.js`;
 
-  // A saved plan applied in another checkout has no zip. Reading the archive after a resource
-  // that changes with the package defers the read (and the zip) to apply exactly when the
-  // function must be updated; when nothing changed, the function never needs the file.
+  // A saved plan applied in another job has no zip, so the archive is read (and the zip
+  // written) at apply whenever the function needs it. The archive takes its path from this
+  // resource's output, which is unknown at plan whenever the input changes: when the zip's
+  // name does (it holds the function name and a hash of the content, folder aside), and while
+  // the function is missing in AWS, because then `function_exists` is unknown until apply
+  // (timestamp() is). After apply it is true, so an unchanged function plans no change.
+  const zip = `${props.packageOutputDir}/${functionName}-\${substr(sha256(join("", [filesha256("${bundle}"), local.config_json])), 0, 16)}.zip`;
   const packageVersion = new TerraformData(scope, `${role}_package`, {
     count,
-    input: { bundle_sha256: `\${filesha256("${bundle}")}`, config_sha256: "${sha256(local.config_json)}" },
+    input: {
+      zip,
+      function_exists: `\${contains(data.aws_lambda_functions.existing.function_names, "${functionName}") ? true : timestamp() != ""}`,
+    },
   });
   packageVersion.overrideLogicalId(`${role}_package`);
 
+  const index = role === "response" ? "[0]" : "";
   const archive = new DataArchiveFile(scope, `${role}_package_zip`, {
     count,
     type: "zip",
-    outputPath: `${props.packageOutputDir}/${functionName}.zip`,
+    outputPath: `\${terraform_data.${role}_package${index}.output.zip}`,
     source: [
       { filename: "index.js", content: `\${file("${bundle}")}` },
       { filename: "config.json", content: "${local.config_json}" },
     ],
-    dependsOn: [packageVersion],
   });
   archive.overrideLogicalId(role);
-  const index = role === "response" ? "[0]" : "";
+
+  // Replicas log to /aws/lambda/us-east-1.<name> in the region where they ran; the group in
+  // us-east-1 is the one a us-east-1 provider can own, the others Lambda creates on first use.
+  const logGroup = new CloudwatchLogGroup(scope, `${role}_log_group`, {
+    count,
+    name: `/aws/lambda/us-east-1.${functionName}`,
+    retentionInDays: props.logRetentionInDays as number,
+    tags: props.tags as Record<string, string>,
+    // A rename creates the new group with the new function, before the old ones go.
+    lifecycle: { createBeforeDestroy: true },
+  });
+  logGroup.overrideLogicalId(role);
 
   const fn = new LambdaFunction(scope, `${role}_function`, {
     count,
@@ -131,19 +155,15 @@ function edgeFunction(scope: Construct, role: FunctionRole, props: LambdaEdgePro
     skipDestroy: props.skipDestroy as boolean,
     tags: props.tags as Record<string, string>,
     lifecycle: {
+      // A rename creates the new function, CloudFront moves to it, and only then the old one
+      // goes (a replicated function cannot be deleted while CloudFront still runs it).
+      createBeforeDestroy: true,
       precondition: [{ condition: '${data.aws_region.current.id == "us-east-1"}', errorMessage: US_EAST_1_MESSAGE }],
     },
+    // The group exists before the function can log, so Lambda never creates it first.
+    dependsOn: [logGroup],
   });
   fn.overrideLogicalId(role);
 
-  // Replicas log to /aws/lambda/us-east-1.<name> in the region where they ran; the group in
-  // us-east-1 is the one a us-east-1 provider can own, the others Lambda creates on first use.
-  const logGroup = new CloudwatchLogGroup(scope, `${role}_log_group`, {
-    count,
-    name: `/aws/lambda/us-east-1.${functionName}`,
-    retentionInDays: props.logRetentionInDays as number,
-    tags: props.tags as Record<string, string>,
-  });
-  logGroup.overrideLogicalId(role);
   return fn;
 }

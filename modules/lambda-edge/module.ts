@@ -258,7 +258,7 @@ export const LAMBDA_EDGE_VARIABLES = {
     section: "Packaging",
     type: "string",
     description:
-      "Directory for the function zips. null means .terraform/wallarm-connector under the root module. The zips are rebuilt at apply whenever the code or configuration changed, so a saved plan applies in a fresh checkout.",
+      "Directory for the function zips, relative to the root module; null means .terraform/wallarm-connector there. A zip is written at apply whenever its function will be created or its code or configuration changed, so a saved plan applies in a fresh job.",
     default: null,
   },
   tags: {

@@ -10,6 +10,12 @@ locals {
     node_ca_pem                 = var.node_ca_pem
     circuit_breaker_threshold   = var.circuit_breaker_threshold
     circuit_breaker_cooldown_ms = var.circuit_breaker_cooldown_ms
+    skip_extensions             = var.skip_extensions
+    skip_path_prefixes          = var.skip_path_prefixes
+    skip_methods                = var.skip_methods
+    metrics_enabled             = var.metrics_enabled
+    metrics_interval_seconds    = var.metrics_interval_seconds
+    metrics_namespace           = var.metrics_namespace
   }
   config_json = jsonencode(local.handler_config)
   edge_associations = {
@@ -28,9 +34,11 @@ locals {
 
 data "aws_region" "current" {}
 
+data "aws_lambda_functions" "existing" {}
+
 data "archive_file" "request" {
   type        = "zip"
-  output_path = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-request.zip"
+  output_path = terraform_data.request_package.output.zip
 
   source {
     content  = file("${path.module}/dist/request.js")
@@ -41,15 +49,13 @@ data "archive_file" "request" {
     content  = local.config_json
     filename = "config.json"
   }
-
-  depends_on = [terraform_data.request_package]
 }
 
 data "archive_file" "response" {
   count = var.create_response_function ? 1 : 0
 
   type        = "zip"
-  output_path = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-response.zip"
+  output_path = terraform_data.response_package[0].output.zip
 
   source {
     content  = file("${path.module}/dist/response.js")
@@ -60,14 +66,12 @@ data "archive_file" "response" {
     content  = local.config_json
     filename = "config.json"
   }
-
-  depends_on = [terraform_data.response_package]
 }
 
 resource "terraform_data" "request_package" {
   input = {
-    bundle_sha256 = filesha256("${path.module}/dist/request.js")
-    config_sha256 = sha256(local.config_json)
+    zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-request-${substr(sha256(join("", [filesha256("${path.module}/dist/request.js"), local.config_json])), 0, 16)}.zip"
+    function_exists = contains(data.aws_lambda_functions.existing.function_names, "${var.name_prefix}-request") ? true : timestamp() != ""
   }
 }
 
@@ -75,8 +79,32 @@ resource "terraform_data" "response_package" {
   count = var.create_response_function ? 1 : 0
 
   input = {
-    bundle_sha256 = filesha256("${path.module}/dist/response.js")
-    config_sha256 = sha256(local.config_json)
+    zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-response-${substr(sha256(join("", [filesha256("${path.module}/dist/response.js"), local.config_json])), 0, 16)}.zip"
+    function_exists = contains(data.aws_lambda_functions.existing.function_names, "${var.name_prefix}-response") ? true : timestamp() != ""
+  }
+}
+
+resource "aws_cloudwatch_log_group" "request" {
+  name              = "/aws/lambda/us-east-1.${var.name_prefix}-request"
+  retention_in_days = var.log_retention_in_days
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_cloudwatch_log_group" "response" {
+  count = var.create_response_function ? 1 : 0
+
+  name              = "/aws/lambda/us-east-1.${var.name_prefix}-response"
+  retention_in_days = var.log_retention_in_days
+
+  tags = var.tags
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -97,11 +125,15 @@ resource "aws_lambda_function" "request" {
   tags = var.tags
 
   lifecycle {
+    create_before_destroy = true
+
     precondition {
       condition     = data.aws_region.current.id == "us-east-1"
       error_message = "Lambda@Edge functions must be created in us-east-1, but this module's aws provider is for ${data.aws_region.current.id}. Pass a us-east-1 provider to the module: providers = { aws = aws.us_east_1 }."
     }
   }
+
+  depends_on = [aws_cloudwatch_log_group.request]
 }
 
 resource "aws_lambda_function" "response" {
@@ -123,25 +155,13 @@ resource "aws_lambda_function" "response" {
   tags = var.tags
 
   lifecycle {
+    create_before_destroy = true
+
     precondition {
       condition     = data.aws_region.current.id == "us-east-1"
       error_message = "Lambda@Edge functions must be created in us-east-1, but this module's aws provider is for ${data.aws_region.current.id}. Pass a us-east-1 provider to the module: providers = { aws = aws.us_east_1 }."
     }
   }
-}
 
-resource "aws_cloudwatch_log_group" "request" {
-  name              = "/aws/lambda/us-east-1.${var.name_prefix}-request"
-  retention_in_days = var.log_retention_in_days
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_log_group" "response" {
-  count = var.create_response_function ? 1 : 0
-
-  name              = "/aws/lambda/us-east-1.${var.name_prefix}-response"
-  retention_in_days = var.log_retention_in_days
-
-  tags = var.tags
+  depends_on = [aws_cloudwatch_log_group.response]
 }

@@ -121,6 +121,80 @@ variable "block_page_content_type" {
 }
 
 ################################################################################
+# Request filters
+################################################################################
+
+variable "skip_extensions" {
+  description = "File extensions, without the dot and case-insensitive (such as \"png\", \"css\"), whose requests pass without contacting the node. Judged on the last segment of a plain URI path only, never on the query string, and only when no earlier path segment contains a dot (a PHP origin runs /index.php/x.png as index.php). A path with percent-encoded slashes, backslashes or percent signs, \";\" parameters, empty, \".\" or \"..\" segments, a segment ending in a dot, or a character outside the RFC 3986 path characters is always inspected."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for item in var.skip_extensions : can(regex("^[A-Za-z0-9]{1,16}$", item))])
+    error_message = "skip_extensions must be a list of strings matching ^[A-Za-z0-9]{1,16}$."
+  }
+}
+
+variable "skip_path_prefixes" {
+  description = "URI path prefixes, such as \"/static/\", whose requests pass without contacting the node. Matched literally and case-sensitively against the percent-decoded path, after the same plain-path check as skip_extensions. End a directory prefix with \"/\" so \"/static\" does not also match \"/static-admin\"."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for item in var.skip_path_prefixes : can(regex("^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$", item))])
+    error_message = "skip_path_prefixes must be a list of strings matching ^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$."
+  }
+}
+
+variable "skip_methods" {
+  description = "HTTP methods whose requests pass without contacting the node, such as [\"OPTIONS\"]. A skipped method is never inspected, whatever its path or body."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for item in var.skip_methods : contains(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], item)])
+    error_message = "skip_methods must be a list of GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE."
+  }
+}
+
+################################################################################
+# Metrics
+################################################################################
+
+variable "metrics_enabled" {
+  description = "Write CloudWatch embedded metric format (EMF) lines: per function instance, at most one line per event type every metrics_interval_seconds, with request, inspection, block, node failure, lost copy and breaker counts and the node latency distribution."
+  type        = bool
+  default     = true
+}
+
+variable "metrics_interval_seconds" {
+  description = "Seconds between two metric lines of one function instance. Counts are written at the start of the first invocation after the interval, so an idle instance writes nothing until its next request. A whole number from 1 to 3600."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = floor(var.metrics_interval_seconds) == var.metrics_interval_seconds && var.metrics_interval_seconds >= 1 && var.metrics_interval_seconds <= 3600
+    error_message = "metrics_interval_seconds must be a whole number from 1 to 3600."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the metrics: letters, digits and . _ / # : - or spaces, at most 255 characters, not starting with \"AWS/\"."
+  type        = string
+  default     = "WallarmConnector"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]{0,254}$", var.metrics_namespace))
+    error_message = "metrics_namespace must match ^[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]{0,254}$."
+  }
+
+  validation {
+    condition     = !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must not start with \"AWS/\" (reserved by AWS)."
+  }
+}
+
+################################################################################
 # Functions
 ################################################################################
 
@@ -225,7 +299,7 @@ variable "log_retention_in_days" {
 ################################################################################
 
 variable "package_output_dir" {
-  description = "Directory for the function zips. null means .terraform/wallarm-connector under the root module. The zips are rebuilt at apply whenever the code or configuration changed, so a saved plan applies in a fresh checkout."
+  description = "Directory for the function zips, relative to the root module; null means .terraform/wallarm-connector there. A zip is written at apply whenever its function will be created or its code or configuration changed, so a saved plan applies in a fresh job."
   type        = string
   default     = null
 }

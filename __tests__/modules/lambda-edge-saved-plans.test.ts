@@ -1,0 +1,313 @@
+// Saved plans (`terraform plan -out` in one job, `terraform apply` of the file in a fresh one):
+// the function zip must be built at apply whenever the function will be created or changed,
+// and only then. The real terraform and aws provider plan generated/modules/lambda-edge offline
+// against a stand-in Lambda API (ListFunctions only) and hand-written state; hashicorp/archive
+// is not installable here, so each `data "archive_file"` is swapped for a built-in data source
+// with the same inputs (`terraform_remote_state` with defaults), which Terraform reads at plan
+// or defers to apply by the same rules. What the archive provider itself does at apply (write
+// the file) is its documented behaviour, not tested here.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GENERATED_DIR } from "../../modules/render-modules";
+import { copyToTemp, mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
+
+const ready = terraformBinary() !== undefined && mirroredProviders().includes("hashicorp/aws");
+if (!ready) console.warn("terraform or a local hashicorp/aws provider mirror is missing: skipping the saved-plan cases.");
+const describePlan = ready ? describe : describe.skip;
+
+/** The stand-in's `output_base64sha256`: a function of the zip path, which is content-addressed. */
+const standInHash = (zip: string) => createHash("sha256").update(zip).digest("base64");
+
+/**
+ * main.tf with every `data "archive_file"` replaced by a `terraform_remote_state` that has the
+ * same count/for_each and output_path (as a default output), so it depends on what the archive
+ * depended on; references to the archive's attributes follow.
+ */
+export function withArchiveStandIn(mainTf: string): string {
+  const blocks = /^data "archive_file" "(\w+)" \{\n([\s\S]*?)^\}\n/gm;
+  const replaced = mainTf.replace(blocks, (_block, name: string, body: string) => {
+    const meta = body.match(/^ {2}(count|for_each) += .*$/m)?.[0] ?? "";
+    const path = body.match(/^ {2}output_path += (.*)$/m)?.[1];
+    if (!path) throw new Error(`archive_file.${name} has no output_path`);
+    return `data "terraform_remote_state" "${name}" {
+${meta}
+  backend  = "local"
+  config   = { path = "\${path.module}/stand-in.tfstate" }
+  defaults = { output_path = ${path}, output_base64sha256 = base64sha256(${path}) }
+}
+`;
+  });
+  if (replaced === mainTf) throw new Error('main.tf has no data "archive_file"');
+  return replaced.replace(
+    /data\.archive_file\.(\w+)((?:\[[^\]]*\])?)\.(output_path|output_base64sha256)/g,
+    "data.terraform_remote_state.$1$2.outputs.$3",
+  );
+}
+
+const EMPTY_STATE = (resources: unknown[] = []) =>
+  JSON.stringify({
+    version: 4,
+    terraform_version: "1.9.0",
+    serial: 1,
+    lineage: "8a3c2f4e-1d2b-4c5a-9e8f-0a1b2c3d4e5f",
+    outputs: {},
+    resources,
+  });
+
+/** A stand-in Lambda API in its own process: ListFunctions answers with the names in `namesFile`. */
+async function fakeLambda(namesFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const script = `
+    const http = require("node:http"), fs = require("node:fs");
+    const server = http.createServer((req, res) => {
+      const names = JSON.parse(fs.readFileSync(${JSON.stringify(namesFile)}, "utf8"));
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ Functions: names.map((n) => ({ FunctionName: n, FunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:" + n })) }));
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`the stand-in Lambda API exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+interface Change {
+  actions: string[];
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  after_unknown: Record<string, unknown>;
+}
+type Role = "request" | "response";
+const ROLES: Role[] = ["request", "response"];
+const instance = (role: Role) => (role === "response" ? "[0]" : "");
+
+/**
+ * Each case is one module call with its own name prefix, so one plan covers them all (the aws
+ * provider takes seconds to start here). `before` is what was applied, `after` what is planned.
+ */
+interface Case {
+  /** Variables of the applied module and, where different, of the planned one. */
+  before: Record<string, string>;
+  after?: Record<string, string>;
+  /** Resources of the applied module in state ("aws_lambda_function.request", ...); all by default. */
+  inState?: string[];
+  /** Functions that exist in AWS, by role; both by default. */
+  inAws?: Role[];
+}
+const CASES = {
+  unchanged: { before: { name_prefix: "unchanged" } },
+  setting: { before: { name_prefix: "setting" }, after: { name_prefix: "setting", wallarm_mode: "async" } },
+  half_applied: {
+    before: { name_prefix: "half" },
+    inState: ["terraform_data.request_package", "terraform_data.response_package"],
+    inAws: [],
+  },
+  deleted: { before: { name_prefix: "deleted" }, inAws: ["response"] },
+  renamed: { before: { name_prefix: "old-name" }, after: { name_prefix: "new-name" } },
+  moved_zips: { before: { name_prefix: "moved" }, after: { name_prefix: "moved", package_output_dir: "build/zips" } },
+} satisfies Record<string, Case>;
+type CaseName = keyof typeof CASES;
+
+describePlan("lambda-edge saved plans: the zip is built at apply exactly when a function needs it", () => {
+  let dir: string;
+  let moduleDir: string;
+  let env: NodeJS.ProcessEnv;
+  let lambda: { url: string; child: ChildProcess };
+  /** Planned changes of the first deploy (empty state) and of the second plan (after the cases' applies). */
+  let first: Map<string, Change>;
+  let second: Map<string, Change>;
+
+  function root(vars: (c: Case) => Record<string, string>): string {
+    const calls = Object.entries(CASES as Record<string, Case>).map(([name, c]) => {
+      const extra = Object.entries(vars(c)).map(([k, v]) => `  ${k} = ${JSON.stringify(v)}\n`);
+      return `module "${name}" {
+  source           = "${moduleDir}"
+  wallarm_node_url = "https://wallarm-node.example.com"
+  role_arn         = "arn:aws:iam::123456789012:role/edge"
+${extra.join("")}}
+`;
+    });
+    return `provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  endpoints {
+    lambda = "${lambda.url}"
+  }
+}
+${calls.join("")}`;
+  }
+
+  function plan(vars: (c: Case) => Record<string, string>, state: unknown[], existing: string[]): Map<string, Change> {
+    writeFileSync(join(dir, "main.tf"), root(vars));
+    writeFileSync(join(dir, "terraform.tfstate"), EMPTY_STATE(state));
+    writeFileSync(join(dir, "functions.json"), JSON.stringify(existing));
+    const run = terraform(["plan", "-no-color", "-input=false", "-refresh=false", "-out=saved.plan"], dir, env);
+    if (run.status !== 0) throw new Error(run.text);
+    const show = terraform(["show", "-json", "saved.plan"], dir, env);
+    return new Map(
+      (JSON.parse(show.stdout).resource_changes as Array<{ address: string; change: Change }>).map((c) => [c.address, c.change]),
+    );
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "tf-saved-plan-"));
+    moduleDir = copyToTemp(join(GENERATED_DIR, "modules/lambda-edge"));
+    writeFileSync(join(moduleDir, "main.tf"), withArchiveStandIn(readFileSync(join(moduleDir, "main.tf"), "utf8")));
+    const versions = readFileSync(join(moduleDir, "versions.tf"), "utf8");
+    writeFileSync(join(moduleDir, "versions.tf"), versions.replace(/^ {4}archive = \{[^}]*\}\n/m, ""));
+    writeFileSync(join(moduleDir, "stand-in.tfstate"), EMPTY_STATE());
+    writeFileSync(join(dir, "functions.json"), "[]");
+    lambda = await fakeLambda(join(dir, "functions.json"));
+    env = offlineEnv();
+    writeFileSync(
+      join(dir, "main.tf"),
+      root((c) => c.before),
+    );
+    const init = terraform(["init", "-no-color"], dir, env);
+    if (init.status !== 0) throw new Error(init.text);
+
+    first = plan((c) => c.before, [], []);
+    // What each case's first apply left: state as planned (the zips it named) and the functions in AWS.
+    const state = Object.entries(CASES as Record<string, Case>).flatMap(([name, c]) => {
+      const zip = (role: Role) =>
+        (first.get(`module.${name}.terraform_data.${role}_package${instance(role)}`)?.after?.input as { zip: string }).zip;
+      const applied = appliedState(name, c.before.name_prefix, { request: zip("request"), response: zip("response") });
+      return c.inState ? applied.filter((r) => c.inState?.includes(`${r.type}.${r.name}`)) : applied;
+    });
+    const existing = Object.values(CASES as Record<string, Case>).flatMap((c) =>
+      (c.inAws ?? ROLES).map((role) => `${c.before.name_prefix}-${role}`),
+    );
+    second = plan((c) => c.after ?? c.before, state, existing);
+  }, 120_000);
+  afterAll(() => {
+    lambda?.child.kill();
+  });
+
+  const change = (plan: Map<string, Change>, name: CaseName, address: string) => plan.get(`module.${name}.${address}`);
+  const actions = (plan: Map<string, Change>, name: CaseName, address: string) => change(plan, name, address)?.actions ?? [];
+  /** The archive's planned read: ["read"] when deferred to apply, [] when read at plan. */
+  const zipRead = (plan: Map<string, Change>, name: CaseName, role: Role) =>
+    actions(plan, name, `data.terraform_remote_state.${role}${instance(role)}`);
+
+  it("first deploy: both zips are built at apply, content-addressed, and the functions created", () => {
+    for (const role of ROLES) {
+      expect(zipRead(first, "unchanged", role)).toEqual(["read"]);
+      expect(actions(first, "unchanged", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["create"]);
+      const { zip } = change(first, "unchanged", `terraform_data.${role}_package${instance(role)}`)?.after?.input as { zip: string };
+      expect(zip).toMatch(new RegExp(`^\\./\\.terraform/wallarm-connector/unchanged-${role}-[0-9a-f]{16}\\.zip$`));
+    }
+    const zip = (name: CaseName) => (change(first, name, "terraform_data.request_package")?.after?.input as { zip: string }).zip;
+    // Same code and settings under another name: another zip file, same content hash.
+    expect(zip("setting").replace("setting-", "")).toBe(zip("unchanged").replace("unchanged-", ""));
+  });
+
+  it("nothing changed: no change is planned and no zip is needed at apply", () => {
+    const changed = [...second]
+      .filter(([address, c]) => address.startsWith("module.unchanged.") && !c.actions.includes("no-op"))
+      // [address, attributes that would change], so a failure says what differs.
+      .map(([address, c]) => [
+        address,
+        Object.keys({ ...c.after, ...c.after_unknown }).filter(
+          (key) => c.after_unknown[key] === true || JSON.stringify(c.before?.[key]) !== JSON.stringify(c.after?.[key]),
+        ),
+      ]);
+    expect(changed).toEqual([]);
+  });
+
+  it("a setting changed: new zips at apply, the functions updated in place (a new version)", () => {
+    for (const role of ROLES) {
+      expect(zipRead(second, "setting", role)).toEqual(["read"]);
+      expect(actions(second, "setting", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["update"]);
+    }
+  });
+
+  it("a first apply that failed after the packages: the missing functions get their zips at apply", () => {
+    for (const role of ROLES) {
+      expect(actions(second, "half_applied", `terraform_data.${role}_package${instance(role)}`)).toEqual(["update"]);
+      expect(zipRead(second, "half_applied", role)).toEqual(["read"]);
+      expect(actions(second, "half_applied", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["create"]);
+    }
+  });
+
+  it("a function deleted outside Terraform: its zip is built at apply, the other's is not needed", () => {
+    expect(zipRead(second, "deleted", "request")).toEqual(["read"]);
+    expect(zipRead(second, "deleted", "response")).toEqual([]);
+  });
+
+  it("a rename: new zips at apply, each new function and log group created before the old one goes", () => {
+    for (const role of ROLES) {
+      expect(zipRead(second, "renamed", role)).toEqual(["read"]);
+      expect(actions(second, "renamed", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["create", "delete"]);
+      expect(actions(second, "renamed", `aws_cloudwatch_log_group.${role}${instance(role)}`)).toEqual(["create", "delete"]);
+    }
+  });
+
+  it("another package_output_dir: the zips are built at apply in the new folder", () => {
+    expect(zipRead(second, "moved_zips", "request")).toEqual(["read"]);
+    const { zip } = change(second, "moved_zips", "terraform_data.request_package")?.after?.input as { zip: string };
+    expect(zip).toMatch(/^build\/zips\/moved-request-[0-9a-f]{16}\.zip$/);
+  });
+});
+
+/** State of one applied module call: packages as `zips` named them, log groups and functions. */
+function appliedState(moduleName: string, prefix: string, zips: Record<Role, string>): Array<{ type: string; name: string }> {
+  const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
+  const resource = (type: string, name: string, role: Role, attributes: Record<string, unknown>, provider = AWS) => ({
+    module: `module.${moduleName}`,
+    mode: "managed",
+    type,
+    name,
+    provider,
+    instances: [{ ...(role === "response" ? { index_key: 0 } : {}), schema_version: 0, attributes }],
+  });
+  return ROLES.flatMap((role) => {
+    const name = `${prefix}-${role}`;
+    const input = { value: { zip: zips[role], function_exists: true }, type: ["object", { zip: "string", function_exists: "bool" }] };
+    return [
+      resource(
+        "terraform_data",
+        `${role}_package`,
+        role,
+        { id: `package-${role}`, input, output: input, triggers_replace: null },
+        'provider["terraform.io/builtin/terraform"]',
+      ),
+      resource("aws_cloudwatch_log_group", role, role, {
+        id: `/aws/lambda/us-east-1.${name}`,
+        name: `/aws/lambda/us-east-1.${name}`,
+        retention_in_days: 30,
+        log_group_class: "STANDARD",
+        skip_destroy: false,
+        tags: {},
+        tags_all: {},
+      }),
+      resource("aws_lambda_function", role, role, {
+        id: name,
+        function_name: name,
+        arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+        qualified_arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}:1`,
+        version: "1",
+        description: `Wallarm connector: ${role === "request" ? "sends each request to the Wallarm node" : "reports each response to the Wallarm node"}`,
+        role: "arn:aws:iam::123456789012:role/edge",
+        handler: "index.handler",
+        runtime: "nodejs22.x",
+        architectures: ["x86_64"],
+        memory_size: 128,
+        timeout: 5,
+        publish: true,
+        package_type: "Zip",
+        reserved_concurrent_executions: -1,
+        filename: zips[role],
+        source_code_hash: standInHash(zips[role]),
+        skip_destroy: false,
+        tags: {},
+        tags_all: {},
+      }),
+    ];
+  });
+}
