@@ -158,14 +158,17 @@ describe("DistributionAssociation (modules/distribution-association)", () => {
       "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if contains(local.connector_event_types, event_type) })}",
     );
     expect(json.locals.connector_event_types).toBe(
-      '${var.create ? compact([var.request_event_type, local.response_associated ? var.response_event_type : ""]) : []}',
+      '${var.create ? compact([var.request_event_type, local.response_associated ? local.response_event_type : ""]) : []}',
     );
     expect(json.locals.response_associated).toBe(
       "${(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)}",
     );
     expect(json.locals.connector_associations).toEqual({
       "${var.request_event_type}": expect.objectContaining({ include_body: true, lambda_arn: "${var.request_function_qualified_arn}" }),
-      "${var.response_event_type}": expect.objectContaining({ include_body: false, lambda_arn: "${var.response_function_qualified_arn}" }),
+      "${local.response_event_type}": expect.objectContaining({
+        include_body: false,
+        lambda_arn: "${var.response_function_qualified_arn}",
+      }),
     });
   });
 

@@ -191,6 +191,27 @@ ${extra}
     expect(text).not.toContain("line 0");
   });
 
+  it("points at the user's event type lines when request and response do not pair, never at line 0", () => {
+    const text = planFailure(
+      call(
+        `  origin_domain_name  = "api.example.com"\n  request_event_type  = "viewer-request"\n  response_event_type = "origin-response"`,
+      ),
+    );
+    expect(text).toContain("response_event_type origin-response does not pair with request_event_type viewer-request");
+    expect(text).toMatch(/on main\.tf line \d+, in module "edge": \d+: response_event_type = "origin-response"/);
+    expect(text).not.toContain("line 0");
+  });
+
+  it("pairs the response event with request_event_type when only that is set (it was a mismatch reported at line 0)", () => {
+    const { outputs } = plan(`${call(`  response_function_qualified_arn = "${ARN("edge-response", "3")}"
+  origin_domain_name              = "api.example.com"
+  request_event_type              = "viewer-request"
+  trigger                         = "viewer"`)}
+output "associations" { value = module.edge.lambda_function_associations }
+`);
+    expect(Object.keys(outputs.associations.value as object).sort()).toEqual(["viewer-request", "viewer-response"]);
+  });
+
   it("plans aliases with a certificate, a host name origin and matching event types", () => {
     const { resources } = plan(
       call(`  origin_domain_name  = "api.example.com"

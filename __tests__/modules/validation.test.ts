@@ -225,6 +225,12 @@ runCases(
       vars: { request_event_type: "viewer-request", response_event_type: "origin-response" },
       error: "response_event_type origin-response does not pair with request_event_type viewer-request",
     },
+    { name: "pairs the response event with viewer-request by default", vars: { request_event_type: "viewer-request", trigger: "viewer" } },
+    {
+      name: "rejects a response event of the other trigger when only it is set",
+      vars: { response_event_type: "viewer-response" },
+      error: "response_event_type viewer-response does not pair with request_event_type origin-request",
+    },
     {
       name: "accepts viewer-request with viewer-response",
       vars: { request_event_type: "viewer-request", response_event_type: "viewer-response" },

@@ -1,6 +1,6 @@
 // generated/modules/distribution-association: the connector's CloudFront associations, merged
 // with the user's own and checked, plus an optional distribution for greenfield users.
-import { Construct, Token } from "../cdktf";
+import { Construct, TerraformLocal, Token } from "../cdktf";
 import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../cloudfront-policies";
 import { ModuleStack, type Validation, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
@@ -11,6 +11,12 @@ const QUALIFIED_ARN = "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za
 const EVENT_TYPES = `["viewer-request", "viewer-response", "origin-request", "origin-response"]`;
 /** A DNS host name (labels of letters, digits and inner hyphens): no scheme, port, path or query. */
 const HOST_NAME = "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$";
+/** The response function's event: response_event_type, or by default the pair of request_event_type. */
+const RESPONSE_EVENT_TYPE = 'coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")';
+const TRIGGER_MESSAGE =
+  'The functions were built for trigger = "${T}", so they must be associated on ${T}-request and ${T}-response, not ${var.request_event_type} and ${RESPONSE}: set request_event_type = "${T}-request" and response_event_type = "${T}-response" (or null), or build the functions with the other trigger.'
+    .replaceAll("${T}", '${coalesce(var.trigger, "null")}')
+    .replace("${RESPONSE}", `\${${RESPONSE_EVENT_TYPE}}`);
 /** A WAFv2 web ACL of scope CLOUDFRONT: those live in us-east-1 under `global/`. */
 const WEB_ACL_ARN = "^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$";
 /** An S3 bucket's domain name (bucket_domain_name), where CloudFront writes standard logs. */
@@ -143,17 +149,19 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
   response_event_type: {
     section: "Functions",
     type: "string",
-    description: 'Event of the response function: "origin-response" or "viewer-response", paired with request_event_type.',
-    default: "origin-response",
+    description:
+      'Event of the response function: "origin-response" or "viewer-response", paired with request_event_type; null means the pair of request_event_type.',
+    default: null,
     validations: [
       {
-        condition: `contains(["viewer-response", "origin-response"], var.response_event_type)`,
-        message: 'response_event_type must be "viewer-response" or "origin-response".',
+        condition: `var.response_event_type == null ? true : contains(["viewer-response", "origin-response"], var.response_event_type)`,
+        message: 'response_event_type must be null, "viewer-response" or "origin-response".',
       },
       {
-        condition: `trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")`,
+        // Only when set: a check on the defaulted variable would be reported at "line 0".
+        condition: `var.response_event_type == null ? true : trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")`,
         message:
-          "response_event_type ${var.response_event_type} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests.",
+          'response_event_type ${coalesce(var.response_event_type, "null")} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests (or leave response_event_type = null to get the pair).',
       },
     ],
   },
@@ -169,16 +177,12 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
         message: 'trigger must be null, "viewer" or "origin".',
       },
       {
-        condition: `var.trigger == null ? true : trimsuffix(var.request_event_type, "-request") == var.trigger && trimsuffix(var.response_event_type, "-response") == var.trigger`,
-        message:
-          'The functions were built for trigger = "${T}", so they must be associated on ${T}-request and ${T}-response, not ${var.request_event_type} and ${var.response_event_type}: set request_event_type = "${T}-request" and response_event_type = "${T}-response", or build the functions with the other trigger.'.replaceAll(
-            "${T}",
-            '${coalesce(var.trigger, "null")}',
-          ),
+        condition: `var.trigger == null ? true : trimsuffix(var.request_event_type, "-request") == var.trigger && trimsuffix(${RESPONSE_EVENT_TYPE}, "-response") == var.trigger`,
+        message: TRIGGER_MESSAGE,
       },
     ],
   },
-  associations: associationsVariable("var.request_event_type", "var.response_event_type", RESPONSE_ASSOCIATED),
+  associations: associationsVariable("var.request_event_type", RESPONSE_EVENT_TYPE, RESPONSE_ASSOCIATED),
   create_distribution: {
     section: "Distribution",
     type: "bool",
@@ -356,9 +360,12 @@ export class DistributionAssociationModule extends ModuleStack {
 
     const v = this.variables(DISTRIBUTION_ASSOCIATION_VARIABLES);
 
+    const responseEventType = new TerraformLocal(this, "response_event_type", `\${${RESPONSE_EVENT_TYPE}}`);
+    responseEventType.overrideLogicalId("response_event_type");
+
     const association = new DistributionAssociation(this, "distribution_association", {
       requestEventType: v.request_event_type,
-      responseEventType: v.response_event_type,
+      responseEventType: "${local.response_event_type}",
       requestFunctionQualifiedArn: v.request_function_qualified_arn,
       responseFunctionQualifiedArn: v.response_function_qualified_arn,
       responseAssociated: `\${${RESPONSE_ASSOCIATED}}`,

@@ -1,19 +1,20 @@
 locals {
+  response_event_type = coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")
   connector_associations = {
     (var.request_event_type) = {
       event_type   = var.request_event_type
       lambda_arn   = var.request_function_qualified_arn
       include_body = true
     }
-    (var.response_event_type) = {
-      event_type   = var.response_event_type
+    (local.response_event_type) = {
+      event_type   = local.response_event_type
       lambda_arn   = var.response_function_qualified_arn
       include_body = false
     }
   }
   user_associations            = { for event_type, association in var.associations : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body } if var.create }
   response_associated          = (var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)
-  connector_event_types        = var.create ? compact([var.request_event_type, local.response_associated ? var.response_event_type : ""]) : []
+  connector_event_types        = var.create ? compact([var.request_event_type, local.response_associated ? local.response_event_type : ""]) : []
   lambda_function_associations = merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if contains(local.connector_event_types, event_type) })
 }
 

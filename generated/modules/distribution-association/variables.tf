@@ -57,18 +57,18 @@ variable "request_event_type" {
 }
 
 variable "response_event_type" {
-  description = "Event of the response function: \"origin-response\" or \"viewer-response\", paired with request_event_type."
+  description = "Event of the response function: \"origin-response\" or \"viewer-response\", paired with request_event_type; null means the pair of request_event_type."
   type        = string
-  default     = "origin-response"
+  default     = null
 
   validation {
-    condition     = contains(["viewer-response", "origin-response"], var.response_event_type)
-    error_message = "response_event_type must be \"viewer-response\" or \"origin-response\"."
+    condition     = var.response_event_type == null ? true : contains(["viewer-response", "origin-response"], var.response_event_type)
+    error_message = "response_event_type must be null, \"viewer-response\" or \"origin-response\"."
   }
 
   validation {
-    condition     = trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")
-    error_message = "response_event_type ${var.response_event_type} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests."
+    condition     = var.response_event_type == null ? true : trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")
+    error_message = "response_event_type ${coalesce(var.response_event_type, "null")} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests (or leave response_event_type = null to get the pair)."
   }
 }
 
@@ -83,8 +83,8 @@ variable "trigger" {
   }
 
   validation {
-    condition     = var.trigger == null ? true : trimsuffix(var.request_event_type, "-request") == var.trigger && trimsuffix(var.response_event_type, "-response") == var.trigger
-    error_message = "The functions were built for trigger = \"${coalesce(var.trigger, "null")}\", so they must be associated on ${coalesce(var.trigger, "null")}-request and ${coalesce(var.trigger, "null")}-response, not ${var.request_event_type} and ${var.response_event_type}: set request_event_type = \"${coalesce(var.trigger, "null")}-request\" and response_event_type = \"${coalesce(var.trigger, "null")}-response\", or build the functions with the other trigger."
+    condition     = var.trigger == null ? true : trimsuffix(var.request_event_type, "-request") == var.trigger && trimsuffix(coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response"), "-response") == var.trigger
+    error_message = "The functions were built for trigger = \"${coalesce(var.trigger, "null")}\", so they must be associated on ${coalesce(var.trigger, "null")}-request and ${coalesce(var.trigger, "null")}-response, not ${var.request_event_type} and ${coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")}: set request_event_type = \"${coalesce(var.trigger, "null")}-request\" and response_event_type = \"${coalesce(var.trigger, "null")}-response\" (or null), or build the functions with the other trigger."
   }
 }
 
@@ -113,8 +113,8 @@ variable "associations" {
   }
 
   validation {
-    condition     = contains(keys(var.associations), var.response_event_type) ? !(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null) : true
-    error_message = "associations already has a function on ${var.response_event_type}, which the Wallarm connector uses (its response function): CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
+    condition     = contains(keys(var.associations), coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")) ? !(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null) : true
+    error_message = "associations already has a function on ${coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")}, which the Wallarm connector uses (its response function): CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
   }
 }
 
