@@ -3,13 +3,13 @@
 // duplicates and framing reach the test exactly as they were on the wire, and so it can answer
 // with resets, garbage or silence.
 import { createServer as createTcpServer, Server, Socket } from "node:net";
-import { createServer as createTlsServer } from "node:tls";
+import { createServer as createTlsServer, TLSSocket } from "node:tls";
 import { requestLog } from "./request-log";
 
 export type Behaviour =
   /** An HTTP answer; the default is `{ kind: "status", status: 200 }`. */
   | { kind: "status"; status: number; body?: string; delayMs?: number }
-  /** Destroy the connection (TCP RST) instead of answering. */
+  /** Destroy the connection instead of answering (a TCP RST; over TLS a close). */
   | { kind: "reset"; delayMs?: number }
   /** Bytes that are not HTTP, then close. */
   | { kind: "garbage"; bytes?: string; delayMs?: number }
@@ -29,6 +29,8 @@ export interface RecordedRequest {
   framing: "content-length" | "chunked" | "none";
   /** Index of the TCP connection (0-based, in accept order) that carried the request. */
   connection: number;
+  /** TLS only: whether the connection's handshake resumed an earlier session (a ticket). */
+  tlsResumed?: boolean;
 }
 
 export interface RecordingNodeOptions {
@@ -61,6 +63,7 @@ export async function startRecordingNode(opts: RecordingNodeOptions = {}): Promi
 
   const onConnection = (socket: Socket): void => {
     const connection = accepted++;
+    const tlsResumed = socket instanceof TLSSocket ? socket.isSessionReused() : undefined;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => undefined); // clients time out and reset on purpose
@@ -71,7 +74,7 @@ export async function startRecordingNode(opts: RecordingNodeOptions = {}): Promi
         const parsed = parseRequest(buffer);
         if (!parsed) return;
         buffer = buffer.subarray(parsed.raw.length);
-        const req: RecordedRequest = { ...parsed, connection };
+        const req: RecordedRequest = { ...parsed, connection, ...(tlsResumed === undefined ? {} : { tlsResumed }) };
         log.add(req);
         const b = typeof behaviour === "function" ? behaviour(req) : behaviour;
         answer(socket, b);
@@ -83,7 +86,9 @@ export async function startRecordingNode(opts: RecordingNodeOptions = {}): Promi
     if (b.kind === "hang") return;
     const act = (): void => {
       if (socket.destroyed) return;
-      if (b.kind === "reset") socket.resetAndDestroy();
+      // A TLS socket cannot send an RST from Node (no TCP handle of its own): it is closed at once.
+      if (b.kind === "reset" && socket instanceof TLSSocket) socket.destroy();
+      else if (b.kind === "reset") socket.resetAndDestroy();
       else if (b.kind === "garbage") socket.end(b.bytes ?? "\x00\x01garbage, not HTTP\r\n\r\n");
       else {
         const body = b.body ?? (b.status === 200 ? "ok\n" : `${b.status}\n`);

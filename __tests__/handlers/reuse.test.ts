@@ -191,3 +191,27 @@ describe("a node that never answers still loses the connection (no leak)", () =>
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 150);
   });
 });
+
+describe("a new connection to a TLS node resumes the session", () => {
+  test("after the node drops the connection, the next handshake uses the ticket (one round trip less)", async () => {
+    const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+      wallarm_node_url: tlsNode.url,
+      node_ca_pem: caPem,
+      node_timeout_ms: 1000,
+    });
+    const before = tlsNode.requests.length;
+    await handler(requestEvent(), context);
+    // The node resets the connection instead of answering: the handler retries on a new one.
+    tlsNode.setBehaviour({ kind: "reset" });
+    await handler(requestEvent(), context);
+    tlsNode.setBehaviour({ kind: "status", status: 200 });
+    await handler(requestEvent(), context);
+    const seen = tlsNode.requests.slice(before);
+    const byConnection = new Map(seen.map((r) => [r.connection, r.tlsResumed]));
+    expect(byConnection.size).toBeGreaterThanOrEqual(2);
+    const [first, ...later] = [...byConnection.values()];
+    expect(first).toBe(false);
+    expect(later).not.toContain(false);
+    expect(later.length).toBeGreaterThan(0);
+  });
+});
