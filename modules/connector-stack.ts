@@ -34,7 +34,8 @@ export class WallarmConnectorStack extends TerraformStack {
       type: AssetType.DIRECTORY,
     });
     const functionNames = [`${namePrefix}-request`, `${namePrefix}-response`];
-    const trust = new IamTrust(this, "iam_trust", { name: `${namePrefix}-edge`, path: "/", functionNames, tags: {} });
+    // Fixed names: the stack's outputs and LambdaEdge refer to them by name.
+    const trust = new IamTrust(this, "iam_trust", { moduleLayout: true, name: `${namePrefix}-edge`, path: "/", functionNames, tags: {} });
 
     const edge = new LambdaEdge(this, "lambda_edge", {
       namePrefix,
@@ -53,6 +54,7 @@ export class WallarmConnectorStack extends TerraformStack {
     });
 
     const association = new DistributionAssociation(this, "distribution_association", {
+      moduleLayout: true,
       requestEventType: `${trigger}-request`,
       responseEventType: `${trigger}-response`,
       requestFunctionQualifiedArn: edge.request.qualifiedArn,

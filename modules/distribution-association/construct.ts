@@ -1,9 +1,9 @@
 // Lambda@Edge associations for a CloudFront cache behavior: the connector's request and
 // response functions merged with the user's own, and optionally a distribution that uses them.
-import { CloudfrontDistribution, Construct, TerraformLocal } from "../cdktf";
-import { bare } from "../expression";
+import { CloudfrontDistribution, Construct, TerraformLocal, Token } from "../cdktf";
+import { type LayoutProps, named, operand } from "../construct-layout";
 
-export interface DistributionAssociationProps {
+export interface DistributionAssociationProps extends LayoutProps {
   readonly requestEventType: string;
   readonly responseEventType: string;
   readonly requestFunctionQualifiedArn: string;
@@ -15,8 +15,8 @@ export interface DistributionAssociationProps {
    * unknown at plan on a first deploy. Default: responseFunctionQualifiedArn is not null.
    */
   readonly responseAssociated?: boolean | string;
-  /** The user's own associations keyed by event type (a Terraform map expression). */
-  readonly userAssociations: string;
+  /** The user's own associations keyed by event type (a Terraform map expression or token); default none. */
+  readonly userAssociations?: string;
   /** false (or a bool expression) leaves the association map empty; default true. */
   readonly create?: boolean | string;
   /** Creates a distribution when set. */
@@ -24,8 +24,8 @@ export interface DistributionAssociationProps {
 }
 
 export interface DistributionProps {
-  /** Terraform count expression, e.g. `${var.create_distribution ? 1 : 0}`. */
-  readonly count: number;
+  /** Terraform count expression, e.g. `${var.create_distribution ? 1 : 0}`; absent: one distribution, no count. */
+  readonly count?: number;
   readonly originDomainName: string;
   readonly originProtocolPolicy: string;
   readonly aliases: string[];
@@ -52,19 +52,16 @@ export interface AccessLogging {
 
 const ORIGIN_ID = "origin";
 
-/** A string prop as an operand of a larger expression: `${...}` unwrapped, a literal quoted. */
-const operand = (value: string) => (/^\$\{.*\}$/s.test(value) ? bare(value) : JSON.stringify(value));
-
 export class DistributionAssociation extends Construct {
-  /** Every association keyed by event type: { event_type, lambda_arn, include_body }. */
-  readonly associations = "${local.lambda_function_associations}";
+  /** Every association keyed by event type: { event_type, lambda_arn, include_body } (a map token). */
+  readonly associations: string;
   readonly distribution?: CloudfrontDistribution;
 
   constructor(scope: Construct, id: string, props: DistributionAssociationProps) {
     super(scope, id);
-    const local = (name: string, value: unknown) => new TerraformLocal(this, name, value).overrideLogicalId(name);
+    const local = (name: string, value: unknown) => named(new TerraformLocal(this, name, value), name, props);
 
-    local("connector_associations", {
+    const connector = local("connector_associations", {
       [props.requestEventType]: {
         event_type: props.requestEventType,
         lambda_arn: props.requestFunctionQualifiedArn,
@@ -77,26 +74,30 @@ export class DistributionAssociation extends Construct {
       },
     });
     const create = props.create ?? true;
-    const when = create === true ? "" : ` if ${bare(create)}`;
-    local(
+    const when = create === true ? "" : ` if ${operand(create)}`;
+    const user = local(
       "user_associations",
-      `\${{ for event_type, association in ${bare(props.userAssociations)} : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body }${when} }}`,
+      `\${{ for event_type, association in ${operand(props.userAssociations ?? "${{}}")} : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body }${when} }}`,
     );
-    local("response_associated", props.responseAssociated ?? props.responseFunctionQualifiedArn !== null);
+    const responseAssociated = local("response_associated", props.responseAssociated ?? props.responseFunctionQualifiedArn !== null);
     // From event types and plan-known flags only: a filter on an ARN would make the whole map,
     // the user's entries included, "known after apply" on a first deploy.
-    const eventTypes = `compact([${operand(props.requestEventType)}, local.response_associated ? ${operand(props.responseEventType)} : ""])`;
-    local("connector_event_types", create === true ? `\${${eventTypes}}` : `\${${bare(create)} ? ${eventTypes} : []}`);
-    local(
-      "lambda_function_associations",
-      "${merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if contains(local.connector_event_types, event_type) })}",
+    const eventTypes = `compact([${operand(props.requestEventType)}, ${responseAssociated.asString} ? ${operand(props.responseEventType)} : ""])`;
+    const connectorEventTypes = local(
+      "connector_event_types",
+      create === true ? `\${${eventTypes}}` : `\${${operand(create)} ? ${eventTypes} : []}`,
     );
+    const merged = local(
+      "lambda_function_associations",
+      `\${merge(${user.asString}, { for event_type, association in ${connector.asString} : event_type => association if contains(${connectorEventTypes.asString}, event_type) })}`,
+    );
+    this.associations = merged.asString;
 
-    if (props.distribution) this.distribution = distribution(this, props.distribution);
+    if (props.distribution) this.distribution = distribution(this, props.distribution, this.associations, props);
   }
 }
 
-function distribution(scope: Construct, props: DistributionProps): CloudfrontDistribution {
+function distribution(scope: Construct, props: DistributionProps, associations: string, layout: LayoutProps): CloudfrontDistribution {
   const cdn = new CloudfrontDistribution(scope, "distribution", {
     count: props.count,
     enabled: true,
@@ -129,10 +130,10 @@ function distribution(scope: Construct, props: DistributionProps): CloudfrontDis
     },
     restrictions: { geoRestriction: { restrictionType: "none" } },
     viewerCertificate: {
-      cloudfrontDefaultCertificate: `\${${bare(props.acmCertificateArn ?? "null")} == null}` as unknown as boolean,
+      cloudfrontDefaultCertificate: `\${${operand(props.acmCertificateArn)} == null}` as unknown as boolean,
       acmCertificateArn: props.acmCertificateArn ?? undefined,
-      sslSupportMethod: `\${${bare(props.acmCertificateArn ?? "null")} == null ? null : "sni-only"}`,
-      minimumProtocolVersion: `\${${bare(props.acmCertificateArn ?? "null")} == null ? "TLSv1" : "TLSv1.2_2021"}`,
+      sslSupportMethod: `\${${operand(props.acmCertificateArn)} == null ? null : "sni-only"}`,
+      minimumProtocolVersion: `\${${operand(props.acmCertificateArn)} == null ? "TLSv1" : "TLSv1.2_2021"}`,
     },
     webAclId: props.webAclId ?? undefined,
     tags: props.tags,
@@ -141,20 +142,19 @@ function distribution(scope: Construct, props: DistributionProps): CloudfrontDis
   if (logging?.bucket != null) {
     // A bucket that may be null (a variable) needs a dynamic block; a literal one a plain block.
     const config = { bucket: logging.bucket, prefix: logging.prefix ?? undefined, include_cookies: logging.includeCookies ?? false };
-    if (/^\$\{.*\}$/s.test(logging.bucket)) {
-      cdn.addOverride("dynamic.logging_config", { for_each: `\${${bare(logging.bucket)} == null ? [] : [1]}`, content: config });
+    if (Token.isUnresolved(logging.bucket) || /^\$\{.*\}$/s.test(logging.bucket)) {
+      cdn.addOverride("dynamic.logging_config", { for_each: `\${${operand(logging.bucket)} == null ? [] : [1]}`, content: config });
     } else {
       cdn.putLoggingConfig({ bucket: logging.bucket, prefix: config.prefix, includeCookies: config.include_cookies as boolean });
     }
   }
   cdn.addOverride("default_cache_behavior.dynamic.lambda_function_association", {
-    for_each: "${local.lambda_function_associations}",
+    for_each: associations,
     content: {
       event_type: "${lambda_function_association.value.event_type}",
       lambda_arn: "${lambda_function_association.value.lambda_arn}",
       include_body: "${lambda_function_association.value.include_body}",
     },
   });
-  cdn.overrideLogicalId("this");
-  return cdn;
+  return named(cdn, "this", layout);
 }

@@ -364,6 +364,7 @@ export class DistributionAssociationModule extends ModuleStack {
     responseEventType.overrideLogicalId("response_event_type");
 
     const association = new DistributionAssociation(this, "distribution_association", {
+      moduleLayout: true,
       requestEventType: v.request_event_type,
       responseEventType: "${local.response_event_type}",
       requestFunctionQualifiedArn: v.request_function_qualified_arn,

@@ -1,9 +1,9 @@
 // The execution role of the connector's Lambda@Edge functions: trusted by Lambda and by
 // Lambda@Edge (replication), allowed to write only its own functions' logs, in every region.
 import { Construct, DataAwsIamPolicyDocument, DataAwsPartition, IamRole, IamRolePolicy, IamRolePolicyAttachment, Token } from "../cdktf";
-import { bare } from "../expression";
+import { type LayoutProps, named, operand } from "../construct-layout";
 
-export interface IamTrustProps {
+export interface IamTrustProps extends LayoutProps {
   readonly name: string;
   readonly path: string;
   /** Default: ROLE_DESCRIPTION. */
@@ -30,56 +30,71 @@ export class IamTrust extends Construct {
 
   constructor(scope: Construct, id: string, props: IamTrustProps) {
     super(scope, id);
-    const partition = new DataAwsPartition(this, "current");
-    partition.overrideLogicalId("current");
+    const partition = named(new DataAwsPartition(this, "current"), "current", props);
 
-    this.trustPolicy = new DataAwsIamPolicyDocument(this, "trust_policy", {
-      statement: [
-        {
-          sid: "LambdaAndLambdaAtEdge",
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: TRUSTED_SERVICES }],
-        },
-      ],
-    });
-    this.trustPolicy.overrideLogicalId("trust");
+    this.trustPolicy = named(
+      new DataAwsIamPolicyDocument(this, "trust_policy", {
+        statement: [
+          {
+            sid: "LambdaAndLambdaAtEdge",
+            effect: "Allow",
+            actions: ["sts:AssumeRole"],
+            principals: [{ type: "Service", identifiers: TRUSTED_SERVICES }],
+          },
+        ],
+      }),
+      "trust",
+      props,
+    );
 
     // Replicas log to /aws/lambda/us-east-1.<function> in the region where they ran, so the
     // region is a wildcard and the log group name is not.
     // CreateLogGroup names the group's ARN, the stream actions the group's ARN with `:*`.
+    const logGroupArn = (functionName: string) => `arn:\${${partition.partition}}:logs:*:*:log-group:/aws/lambda/us-east-1.${functionName}`;
     const logGroups = Array.isArray(props.functionNames)
-      ? props.functionNames.flatMap((name) => [logGroupArn(name), `${logGroupArn(name)}:*`])
-      : `\${flatten([for name in ${bare(props.functionNames)} : ["${logGroupArn("${name}")}", "${logGroupArn("${name}")}:*"]])}`;
-    this.logPolicy = new DataAwsIamPolicyDocument(this, "log_policy", {
-      statement: [
-        {
-          sid: "WriteOwnEdgeLogs",
-          effect: "Allow",
-          actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: logGroups as string[],
-        },
-      ],
-    });
-    this.logPolicy.overrideLogicalId("logs");
+      ? props.functionNames.flatMap((name) => {
+          const arn = `arn:${partition.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}`;
+          return [arn, `${arn}:*`];
+        })
+      : `\${flatten([for name in ${operand(props.functionNames)} : ["${logGroupArn("${name}")}", "${logGroupArn("${name}")}:*"]])}`;
+    this.logPolicy = named(
+      new DataAwsIamPolicyDocument(this, "log_policy", {
+        statement: [
+          {
+            sid: "WriteOwnEdgeLogs",
+            effect: "Allow",
+            actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            resources: logGroups as string[],
+          },
+        ],
+      }),
+      "logs",
+      props,
+    );
 
-    this.role = new IamRole(this, "role", {
-      name: props.name,
-      path: props.path,
-      description: props.description ?? ROLE_DESCRIPTION,
-      maxSessionDuration: props.maxSessionDuration === undefined ? undefined : Token.asNumber(props.maxSessionDuration),
-      assumeRolePolicy: this.trustPolicy.json,
-      permissionsBoundary: props.permissionsBoundary,
-      tags: props.tags as Record<string, string>,
-    });
-    this.role.overrideLogicalId("this");
+    this.role = named(
+      new IamRole(this, "role", {
+        name: props.name,
+        path: props.path,
+        description: props.description ?? ROLE_DESCRIPTION,
+        maxSessionDuration: props.maxSessionDuration === undefined ? undefined : Token.asNumber(props.maxSessionDuration),
+        assumeRolePolicy: this.trustPolicy.json,
+        permissionsBoundary: props.permissionsBoundary,
+        tags: props.tags as Record<string, string>,
+      }),
+      "this",
+      props,
+    );
 
-    const logs = new IamRolePolicy(this, "log_role_policy", {
-      name: "lambda-edge-logs",
-      role: this.role.id,
-      policy: this.logPolicy.json,
-    });
-    logs.overrideLogicalId("logs");
+    named(
+      new IamRolePolicy(this, "log_role_policy", {
+        name: "lambda-edge-logs",
+        role: this.role.id,
+        policy: this.logPolicy.json,
+      }),
+      "logs",
+      props,
+    );
 
     // By position: ARNs of policies created in the same apply are unknown at plan, which
     // for_each cannot take.
@@ -87,16 +102,16 @@ export class IamTrust extends Construct {
     if (Array.isArray(policyArns)) {
       policyArns.forEach((policyArn, i) => new IamRolePolicyAttachment(this, `policy_${i}`, { role: this.role.name, policyArn }));
     } else {
-      const attachment = new IamRolePolicyAttachment(this, "policy", {
-        count: Token.asNumber(`\${length(${bare(policyArns)})}`),
-        role: this.role.name,
-        policyArn: `\${${bare(policyArns)}[count.index]}`,
-      });
-      attachment.overrideLogicalId("additional");
+      const list = operand(policyArns);
+      named(
+        new IamRolePolicyAttachment(this, "policy", {
+          count: Token.asNumber(`\${length(${list})}`),
+          role: this.role.name,
+          policyArn: `\${${list}[count.index]}`,
+        }),
+        "additional",
+        props,
+      );
     }
   }
-}
-
-function logGroupArn(functionName: string): string {
-  return `arn:\${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${functionName}`;
 }

@@ -148,6 +148,7 @@ export class IamTrustModule extends ModuleStack {
     functionNames.overrideLogicalId("function_names");
 
     const trust = new IamTrust(this, "iam_trust", {
+      moduleLayout: true,
       name: '${coalesce(var.name, "${var.name_prefix}-edge")}',
       path: v.path,
       description: v.description,
