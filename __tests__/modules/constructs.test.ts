@@ -44,12 +44,16 @@ describe("LambdaEdge (modules/lambda-edge)", () => {
     }
   });
 
-  it("creates the response function only when asked", () => {
-    expect(json.resource.aws_lambda_function.request.count).toBeUndefined();
-    for (const kind of ["aws_lambda_function", "aws_cloudwatch_log_group", "terraform_data"]) {
+  it("creates nothing when create is false, and the response function only when asked", () => {
+    expect(json.resource.aws_lambda_function.request.count).toBe("${var.create ? 1 : 0}");
+    expect(json.data.aws_lambda_functions.existing.count).toBe("${var.create ? 1 : 0}");
+    for (const kind of ["aws_lambda_function", "terraform_data"]) {
       const name = kind === "terraform_data" ? "response_package" : "response";
-      expect(json.resource[kind][name].count).toBe("${var.create_response_function ? 1 : 0}");
+      expect(json.resource[kind][name].count).toBe("${var.create && var.create_response_function ? 1 : 0}");
     }
+    expect(json.resource.aws_cloudwatch_log_group.response.count).toBe(
+      "${var.create && var.create_response_function && var.create_log_groups ? 1 : 0}",
+    );
   });
 
   it("refuses at plan to create the functions outside us-east-1, naming the fix", () => {
@@ -79,22 +83,25 @@ describe("LambdaEdge (modules/lambda-edge)", () => {
   });
 
   it("builds a zip at apply whenever its function will be created or changed (saved plans in a fresh job)", () => {
-    expect(json.data.archive_file.request.output_path).toBe("${terraform_data.request_package.output.zip}");
+    expect(json.data.archive_file.request.output_path).toBe("${terraform_data.request_package[0].output.zip}");
     const input = json.resource.terraform_data.request_package.input as Record<string, string>;
     expect(input.zip).toContain(
       '/${var.name_prefix}-request-${substr(sha256(join("", [filesha256("${path.module}/dist/request.js"), local.config_json])), 0, 16)}.zip',
     );
     expect(input.function_exists).toBe(
-      '${contains(data.aws_lambda_functions.existing.function_names, "${var.name_prefix}-request") ? true : timestamp() != ""}',
+      '${contains(data.aws_lambda_functions.existing[0].function_names, "${var.name_prefix}-request") ? true : timestamp() != ""}',
     );
     expect(json.resource.aws_lambda_function.request.lifecycle).toMatchObject({ create_before_destroy: true });
     expect(json.resource.aws_lambda_function.request.depends_on).toEqual(["aws_cloudwatch_log_group.request"]);
   });
 
-  it("owns the us-east-1 replica log groups with a retention", () => {
+  it("owns the us-east-1 replica log groups with a retention, KMS key and skip_destroy, unless told to use existing ones", () => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
+      count: "${var.create && var.create_log_groups ? 1 : 0}",
       name: "/aws/lambda/us-east-1.${var.name_prefix}-request",
       retention_in_days: "${var.log_retention_in_days}",
+      kms_key_id: "${var.log_group_kms_key_id}",
+      skip_destroy: "${var.log_group_skip_destroy}",
     });
   });
 
@@ -102,7 +109,7 @@ describe("LambdaEdge (modules/lambda-edge)", () => {
     expect(json.locals.edge_associations).toEqual({
       "${var.trigger}-request": {
         event_type: "${var.trigger}-request",
-        lambda_arn: "${aws_lambda_function.request.qualified_arn}",
+        lambda_arn: "${one(aws_lambda_function.request[*].qualified_arn)}",
         include_body: true,
       },
       "${var.trigger}-response": {

@@ -83,7 +83,6 @@ interface Change {
 }
 type Role = "request" | "response";
 const ROLES: Role[] = ["request", "response"];
-const instance = (role: Role) => (role === "response" ? "[0]" : "");
 
 /**
  * Each case is one module call with its own name prefix, so one plan covers them all (the aws
@@ -97,6 +96,8 @@ interface Case {
   inState?: string[];
   /** Functions that exist in AWS, by role; both by default. */
   inAws?: Role[];
+  /** State written by 0.1.0, whose request resources had no count (no index key). */
+  unindexedRequest?: boolean;
 }
 const CASES = {
   unchanged: { before: { name_prefix: "unchanged" } },
@@ -109,8 +110,31 @@ const CASES = {
   deleted: { before: { name_prefix: "deleted" }, inAws: ["response"] },
   renamed: { before: { name_prefix: "old-name" }, after: { name_prefix: "new-name" } },
   moved_zips: { before: { name_prefix: "moved" }, after: { name_prefix: "moved", package_output_dir: "build/zips" } },
+  upgraded: { before: { name_prefix: "upgraded" }, unindexedRequest: true },
+  // Module parity (issue 9 item 4): first deploys in the second plan.
+  disabled: { before: { name_prefix: "disabled", create: "false" }, inState: [], inAws: [] },
+  own_groups: { before: { name_prefix: "own-groups", create_log_groups: "false" }, inState: [], inAws: [] },
+  kms_groups: {
+    before: {
+      name_prefix: "kms-groups",
+      log_group_kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      log_group_skip_destroy: "true",
+    },
+    inState: [],
+    inAws: [],
+  },
 } satisfies Record<string, Case>;
 type CaseName = keyof typeof CASES;
+/** Module outputs each case passes to the root, to read those known at plan. */
+const OUTPUTS = [
+  "lambda_function_associations",
+  "request_function_qualified_arn",
+  "request_function_name",
+  "response_function_arn",
+  "request_log_group_name",
+  "response_log_group_name",
+  "config_json",
+];
 
 describePlan("lambda-edge saved plans: the zip is built at apply exactly when a function needs it", () => {
   let dir: string;
@@ -120,6 +144,8 @@ describePlan("lambda-edge saved plans: the zip is built at apply exactly when a 
   /** Planned changes of the first deploy (empty state) and of the second plan (after the cases' applies). */
   let first: Map<string, Change>;
   let second: Map<string, Change>;
+  /** Outputs of each module call in the second plan (those known at plan). */
+  let outputs: Record<string, Record<string, unknown>>;
 
   function root(vars: (c: Case) => Record<string, string>): string {
     const calls = Object.entries(CASES as Record<string, Case>).map(([name, c]) => {
@@ -129,7 +155,7 @@ describePlan("lambda-edge saved plans: the zip is built at apply exactly when a 
   wallarm_node_url = "https://wallarm-node.example.com"
   role_arn         = "arn:aws:iam::123456789012:role/edge"
 ${extra.join("")}}
-`;
+${OUTPUTS.map((o) => `output "${name}__${o}" {\n  value = module.${name}.${o}\n}\n`).join("")}`;
     });
     return `provider "aws" {
   region                      = "us-east-1"
@@ -144,15 +170,32 @@ ${calls.join("")}`;
   }
 
   function plan(vars: (c: Case) => Record<string, string>, state: unknown[], existing: string[]): Map<string, Change> {
+    return planned(vars, state, existing).changes;
+  }
+  function planned(
+    vars: (c: Case) => Record<string, string>,
+    state: unknown[],
+    existing: string[],
+  ): { changes: Map<string, Change>; outputs: Record<string, Record<string, unknown>> } {
     writeFileSync(join(dir, "main.tf"), root(vars));
     writeFileSync(join(dir, "terraform.tfstate"), EMPTY_STATE(state));
     writeFileSync(join(dir, "functions.json"), JSON.stringify(existing));
     const run = terraform(["plan", "-no-color", "-input=false", "-refresh=false", "-out=saved.plan"], dir, env);
     if (run.status !== 0) throw new Error(run.text);
-    const show = terraform(["show", "-json", "saved.plan"], dir, env);
-    return new Map(
-      (JSON.parse(show.stdout).resource_changes as Array<{ address: string; change: Change }>).map((c) => [c.address, c.change]),
-    );
+    const json = JSON.parse(terraform(["show", "-json", "saved.plan"], dir, env).stdout);
+    return {
+      changes: new Map((json.resource_changes as Array<{ address: string; change: Change }>).map((c) => [c.address, c.change])),
+      outputs: Object.fromEntries(
+        Object.keys(CASES).map((name) => [
+          name,
+          Object.fromEntries(
+            Object.entries(json.planned_values.outputs as Record<string, { value?: unknown }>)
+              .filter(([key, o]) => key.startsWith(`${name}__`) && "value" in o)
+              .map(([key, o]) => [key.slice(name.length + 2), o.value]),
+          ),
+        ]),
+      ),
+    };
   }
 
   beforeAll(async () => {
@@ -176,14 +219,14 @@ ${calls.join("")}`;
     // What each case's first apply left: state as planned (the zips it named) and the functions in AWS.
     const state = Object.entries(CASES as Record<string, Case>).flatMap(([name, c]) => {
       const zip = (role: Role) =>
-        (first.get(`module.${name}.terraform_data.${role}_package${instance(role)}`)?.after?.input as { zip: string }).zip;
-      const applied = appliedState(name, c.before.name_prefix, { request: zip("request"), response: zip("response") });
+        (first.get(`module.${name}.terraform_data.${role}_package[0]`)?.after?.input as { zip: string } | undefined)?.zip ?? "";
+      const applied = appliedState(name, c.before.name_prefix, { request: zip("request"), response: zip("response") }, c.unindexedRequest);
       return c.inState ? applied.filter((r) => c.inState?.includes(`${r.type}.${r.name}`)) : applied;
     });
     const existing = Object.values(CASES as Record<string, Case>).flatMap((c) =>
       (c.inAws ?? ROLES).map((role) => `${c.before.name_prefix}-${role}`),
     );
-    second = plan((c) => c.after ?? c.before, state, existing);
+    ({ changes: second, outputs } = planned((c) => c.after ?? c.before, state, existing));
   }, 120_000);
   afterAll(() => {
     lambda?.child.kill();
@@ -192,17 +235,16 @@ ${calls.join("")}`;
   const change = (plan: Map<string, Change>, name: CaseName, address: string) => plan.get(`module.${name}.${address}`);
   const actions = (plan: Map<string, Change>, name: CaseName, address: string) => change(plan, name, address)?.actions ?? [];
   /** The archive's planned read: ["read"] when deferred to apply, [] when read at plan. */
-  const zipRead = (plan: Map<string, Change>, name: CaseName, role: Role) =>
-    actions(plan, name, `data.terraform_remote_state.${role}${instance(role)}`);
+  const zipRead = (plan: Map<string, Change>, name: CaseName, role: Role) => actions(plan, name, `data.terraform_remote_state.${role}[0]`);
 
   it("first deploy: both zips are built at apply, content-addressed, and the functions created", () => {
     for (const role of ROLES) {
       expect(zipRead(first, "unchanged", role)).toEqual(["read"]);
-      expect(actions(first, "unchanged", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["create"]);
-      const { zip } = change(first, "unchanged", `terraform_data.${role}_package${instance(role)}`)?.after?.input as { zip: string };
+      expect(actions(first, "unchanged", `aws_lambda_function.${role}[0]`)).toEqual(["create"]);
+      const { zip } = change(first, "unchanged", `terraform_data.${role}_package[0]`)?.after?.input as { zip: string };
       expect(zip).toMatch(new RegExp(`^\\./\\.terraform/wallarm-connector/unchanged-${role}-[0-9a-f]{16}\\.zip$`));
     }
-    const zip = (name: CaseName) => (change(first, name, "terraform_data.request_package")?.after?.input as { zip: string }).zip;
+    const zip = (name: CaseName) => (change(first, name, "terraform_data.request_package[0]")?.after?.input as { zip: string }).zip;
     // Same code and settings under another name: another zip file, same content hash.
     expect(zip("setting").replace("setting-", "")).toBe(zip("unchanged").replace("unchanged-", ""));
   });
@@ -223,15 +265,15 @@ ${calls.join("")}`;
   it("a setting changed: new zips at apply, the functions updated in place (a new version)", () => {
     for (const role of ROLES) {
       expect(zipRead(second, "setting", role)).toEqual(["read"]);
-      expect(actions(second, "setting", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["update"]);
+      expect(actions(second, "setting", `aws_lambda_function.${role}[0]`)).toEqual(["update"]);
     }
   });
 
   it("a first apply that failed after the packages: the missing functions get their zips at apply", () => {
     for (const role of ROLES) {
-      expect(actions(second, "half_applied", `terraform_data.${role}_package${instance(role)}`)).toEqual(["update"]);
+      expect(actions(second, "half_applied", `terraform_data.${role}_package[0]`)).toEqual(["update"]);
       expect(zipRead(second, "half_applied", role)).toEqual(["read"]);
-      expect(actions(second, "half_applied", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["create"]);
+      expect(actions(second, "half_applied", `aws_lambda_function.${role}[0]`)).toEqual(["create"]);
     }
   });
 
@@ -243,20 +285,74 @@ ${calls.join("")}`;
   it("a rename: new zips at apply, each new function and log group created before the old one goes", () => {
     for (const role of ROLES) {
       expect(zipRead(second, "renamed", role)).toEqual(["read"]);
-      expect(actions(second, "renamed", `aws_lambda_function.${role}${instance(role)}`)).toEqual(["create", "delete"]);
-      expect(actions(second, "renamed", `aws_cloudwatch_log_group.${role}${instance(role)}`)).toEqual(["create", "delete"]);
+      expect(actions(second, "renamed", `aws_lambda_function.${role}[0]`)).toEqual(["create", "delete"]);
+      expect(actions(second, "renamed", `aws_cloudwatch_log_group.${role}[0]`)).toEqual(["create", "delete"]);
     }
   });
 
   it("another package_output_dir: the zips are built at apply in the new folder", () => {
     expect(zipRead(second, "moved_zips", "request")).toEqual(["read"]);
-    const { zip } = change(second, "moved_zips", "terraform_data.request_package")?.after?.input as { zip: string };
+    const { zip } = change(second, "moved_zips", "terraform_data.request_package[0]")?.after?.input as { zip: string };
     expect(zip).toMatch(/^build\/zips\/moved-request-[0-9a-f]{16}\.zip$/);
+  });
+
+  it("state written before the create switch (request without an index) moves, nothing is replaced", () => {
+    const moved = [...second].filter(([address]) => address.startsWith("module.upgraded."));
+    expect(moved.filter(([, c]) => c.actions.includes("delete") || c.actions.includes("create"))).toEqual([]);
+    expect(actions(second, "upgraded", "aws_lambda_function.request[0]")).toEqual(["no-op"]);
+  });
+
+  describe("module parity: create switch and log groups", () => {
+    const resourcesOf = (name: CaseName) =>
+      [...second].filter(([address, c]) => address.startsWith(`module.${name}.`) && c.actions[0] !== "no-op");
+
+    it("create = false creates nothing, reads nothing, and its outputs are null or empty", () => {
+      expect(resourcesOf("disabled")).toEqual([]);
+      const values = outputs.disabled;
+      expect(values.lambda_function_associations).toEqual({});
+      for (const name of [
+        "request_function_qualified_arn",
+        "request_function_name",
+        "response_function_arn",
+        "request_log_group_name",
+        "config_json",
+      ]) {
+        expect(values).toHaveProperty(name, null);
+      }
+    });
+
+    it("create_log_groups = false uses the existing groups: functions created, no group, names still given", () => {
+      const addresses = resourcesOf("own_groups").map(([address]) => address);
+      expect(addresses).toEqual(
+        expect.arrayContaining(["module.own_groups.aws_lambda_function.request[0]", "module.own_groups.aws_lambda_function.response[0]"]),
+      );
+      expect(addresses.filter((a) => a.includes("aws_cloudwatch_log_group"))).toEqual([]);
+      expect(outputs.own_groups).toMatchObject({
+        request_log_group_name: "/aws/lambda/us-east-1.own-groups-request",
+        response_log_group_name: "/aws/lambda/us-east-1.own-groups-response",
+      });
+    });
+
+    it("created log groups carry the KMS key and skip_destroy", () => {
+      for (const role of ROLES) {
+        expect(change(second, "kms_groups", `aws_cloudwatch_log_group.${role}[0]`)?.after).toMatchObject({
+          name: `/aws/lambda/us-east-1.kms-groups-${role}`,
+          kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          skip_destroy: true,
+          retention_in_days: 30,
+        });
+      }
+    });
   });
 });
 
 /** State of one applied module call: packages as `zips` named them, log groups and functions. */
-function appliedState(moduleName: string, prefix: string, zips: Record<Role, string>): Array<{ type: string; name: string }> {
+function appliedState(
+  moduleName: string,
+  prefix: string,
+  zips: Record<Role, string>,
+  unindexedRequest = false,
+): Array<{ type: string; name: string }> {
   const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
   const resource = (type: string, name: string, role: Role, attributes: Record<string, unknown>, provider = AWS) => ({
     module: `module.${moduleName}`,
@@ -264,7 +360,7 @@ function appliedState(moduleName: string, prefix: string, zips: Record<Role, str
     type,
     name,
     provider,
-    instances: [{ ...(role === "response" ? { index_key: 0 } : {}), schema_version: 0, attributes }],
+    instances: [{ ...(unindexedRequest && role === "request" ? {} : { index_key: 0 }), schema_version: 0, attributes }],
   });
   return ROLES.flatMap((role) => {
     const name = `${prefix}-${role}`;

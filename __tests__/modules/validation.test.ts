@@ -74,6 +74,20 @@ runCases(
   { wallarm_node_url: "https://wallarm-node.example.com", role_arn: "arn:aws:iam::123456789012:role/wallarm-connector-edge" },
   [
     {
+      name: "rejects a KMS alias for the log groups, naming the key ARN form",
+      vars: { log_group_kms_key_id: "arn:aws:kms:us-east-1:123456789012:alias/logs" },
+      error: "log_group_kms_key_id must be null or the ARN of a KMS key in us-east-1",
+    },
+    {
+      name: "rejects a KMS key outside us-east-1",
+      vars: { log_group_kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+      error: "log_group_kms_key_id must be null or the ARN of a KMS key in us-east-1",
+    },
+    {
+      name: "accepts a us-east-1 KMS key ARN for the log groups",
+      vars: { log_group_kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    },
+    {
       name: "rejects an http node URL",
       vars: { wallarm_node_url: "http://wallarm-node.example.com" },
       error: "wallarm_node_url must be an https:// URL",

@@ -120,6 +120,13 @@ function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec 
 const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const LAMBDA_EDGE_VARIABLES = {
+  create: {
+    section: "General",
+    type: "bool",
+    description:
+      "Create the functions, their packages and log groups. false creates nothing; every output is then null (lambda_function_associations empty).",
+    default: true,
+  },
   wallarm_node_url: settingVariable("wallarm_node_url", [
     {
       condition: `${nodeUrl("https")} || (var.allow_http_node_url && ${nodeUrl("http")})`,
@@ -247,6 +254,34 @@ export const LAMBDA_EDGE_VARIABLES = {
       },
     ],
   },
+  create_log_groups: {
+    section: "Logs",
+    type: "bool",
+    description:
+      "Create the us-east-1 log groups /aws/lambda/us-east-1.<function>. false uses groups that exist already (such as those left by log_group_skip_destroy) or lets Lambda create them on first use, without retention, KMS key or tags.",
+    default: true,
+  },
+  log_group_kms_key_id: {
+    section: "Logs",
+    type: "string",
+    description:
+      "ARN of the KMS key that encrypts the created log groups (its policy must allow logs.us-east-1.amazonaws.com). null uses CloudWatch Logs' own encryption.",
+    default: null,
+    validations: [
+      {
+        condition: `var.log_group_kms_key_id == null ? true : can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_group_kms_key_id))`,
+        message:
+          "log_group_kms_key_id must be null or the ARN of a KMS key in us-east-1 (where the log groups are), such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; aliases are not accepted.",
+      },
+    ],
+  },
+  log_group_skip_destroy: {
+    section: "Logs",
+    type: "bool",
+    description:
+      "Leave the created log groups (and their logs) in AWS on destroy. A later apply that creates them again fails with ResourceAlreadyExistsException: set create_log_groups = false then, or import them.",
+    default: false,
+  },
   skip_destroy: {
     section: "Functions",
     type: "bool",
@@ -282,6 +317,7 @@ export class LambdaEdgeModule extends ModuleStack {
     const v = this.variables(LAMBDA_EDGE_VARIABLES);
 
     const edge = new LambdaEdge(this, "lambda_edge", {
+      create: v.create,
       namePrefix: v.name_prefix,
       roleArn: v.role_arn,
       trigger: v.trigger,
@@ -292,35 +328,48 @@ export class LambdaEdgeModule extends ModuleStack {
       handlerConfig: Object.fromEntries(CONFIG_KEYS.map((key) => [key, v[key]])) as LambdaEdgeProps["handlerConfig"],
       bundleDir: "${path.module}/dist",
       packageOutputDir: '${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}',
+      createLogGroups: v.create_log_groups,
       logRetentionInDays: v.log_retention_in_days,
+      logGroupKmsKeyId: v.log_group_kms_key_id,
+      logGroupSkipDestroy: v.log_group_skip_destroy,
       skipDestroy: v.skip_destroy,
       tags: v.tags,
     });
 
-    const response = (attribute: string) => `\${one(aws_lambda_function.response[*].${attribute})}`;
+    const request = (attribute: string) => edge.functionAttribute("request", attribute);
+    const response = (attribute: string) => edge.functionAttribute("response", attribute);
     this.outputs({
       lambda_function_associations: {
         description:
-          "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true.",
+          "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true. Empty when create is false.",
         value: edge.associations,
       },
       request_function_qualified_arn: {
-        description: "ARN of the published request function version, for a CloudFront association.",
-        value: edge.request.qualifiedArn,
+        description: "ARN of the published request function version, for a CloudFront association; null when create is false.",
+        value: request("qualified_arn"),
       },
-      request_function_version: { description: "Published version of the request function.", value: edge.request.version },
-      request_function_name: { description: "Name of the request function.", value: edge.request.functionName },
-      request_function_arn: { description: "Unqualified ARN of the request function.", value: edge.request.arn },
+      request_function_version: { description: "Published version of the request function, or null.", value: request("version") },
+      request_function_name: { description: "Name of the request function, or null.", value: request("function_name") },
+      request_function_arn: { description: "Unqualified ARN of the request function, or null.", value: request("arn") },
       response_function_qualified_arn: {
-        description: "ARN of the published response function version; null when create_response_function is false.",
+        description: "ARN of the published response function version; null when create or create_response_function is false.",
         value: response("qualified_arn"),
       },
       response_function_version: { description: "Published version of the response function, or null.", value: response("version") },
       response_function_name: { description: "Name of the response function, or null.", value: response("function_name") },
       response_function_arn: { description: "Unqualified ARN of the response function, or null.", value: response("arn") },
+      request_log_group_name: {
+        description:
+          "The us-east-1 log group of the request function (/aws/lambda/us-east-1.<function>), whether created here or not (create_log_groups); null without the function. Replicas log to groups of this name in the regions where they run.",
+        value: edge.logGroupName("request"),
+      },
+      response_log_group_name: {
+        description: "The us-east-1 log group of the response function, whether created here or not; null without the function.",
+        value: edge.logGroupName("response"),
+      },
       config_json: {
-        description: "The config.json packaged with both functions.",
-        value: edge.configJson,
+        description: "The config.json packaged with both functions; null when create is false.",
+        value: "${var.create ? local.config_json : null}",
       },
     });
   }

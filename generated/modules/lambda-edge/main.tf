@@ -21,7 +21,7 @@ locals {
   edge_associations = {
     "${var.trigger}-request" = {
       event_type   = "${var.trigger}-request"
-      lambda_arn   = aws_lambda_function.request.qualified_arn
+      lambda_arn   = one(aws_lambda_function.request[*].qualified_arn)
       include_body = true
     }
     "${var.trigger}-response" = {
@@ -34,11 +34,15 @@ locals {
 
 data "aws_region" "current" {}
 
-data "aws_lambda_functions" "existing" {}
+data "aws_lambda_functions" "existing" {
+  count = var.create ? 1 : 0
+}
 
 data "archive_file" "request" {
+  count = var.create ? 1 : 0
+
   type        = "zip"
-  output_path = terraform_data.request_package.output.zip
+  output_path = terraform_data.request_package[0].output.zip
 
   source {
     content  = file("${path.module}/dist/request.js")
@@ -52,7 +56,7 @@ data "archive_file" "request" {
 }
 
 data "archive_file" "response" {
-  count = var.create_response_function ? 1 : 0
+  count = var.create && var.create_response_function ? 1 : 0
 
   type        = "zip"
   output_path = terraform_data.response_package[0].output.zip
@@ -69,24 +73,30 @@ data "archive_file" "response" {
 }
 
 resource "terraform_data" "request_package" {
+  count = var.create ? 1 : 0
+
   input = {
     zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-request-${substr(sha256(join("", [filesha256("${path.module}/dist/request.js"), local.config_json])), 0, 16)}.zip"
-    function_exists = contains(data.aws_lambda_functions.existing.function_names, "${var.name_prefix}-request") ? true : timestamp() != ""
+    function_exists = contains(data.aws_lambda_functions.existing[0].function_names, "${var.name_prefix}-request") ? true : timestamp() != ""
   }
 }
 
 resource "terraform_data" "response_package" {
-  count = var.create_response_function ? 1 : 0
+  count = var.create && var.create_response_function ? 1 : 0
 
   input = {
     zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-response-${substr(sha256(join("", [filesha256("${path.module}/dist/response.js"), local.config_json])), 0, 16)}.zip"
-    function_exists = contains(data.aws_lambda_functions.existing.function_names, "${var.name_prefix}-response") ? true : timestamp() != ""
+    function_exists = contains(data.aws_lambda_functions.existing[0].function_names, "${var.name_prefix}-response") ? true : timestamp() != ""
   }
 }
 
 resource "aws_cloudwatch_log_group" "request" {
+  count = var.create && var.create_log_groups ? 1 : 0
+
   name              = "/aws/lambda/us-east-1.${var.name_prefix}-request"
+  kms_key_id        = var.log_group_kms_key_id
   retention_in_days = var.log_retention_in_days
+  skip_destroy      = var.log_group_skip_destroy
 
   tags = var.tags
 
@@ -96,10 +106,12 @@ resource "aws_cloudwatch_log_group" "request" {
 }
 
 resource "aws_cloudwatch_log_group" "response" {
-  count = var.create_response_function ? 1 : 0
+  count = var.create && var.create_response_function && var.create_log_groups ? 1 : 0
 
   name              = "/aws/lambda/us-east-1.${var.name_prefix}-response"
+  kms_key_id        = var.log_group_kms_key_id
   retention_in_days = var.log_retention_in_days
+  skip_destroy      = var.log_group_skip_destroy
 
   tags = var.tags
 
@@ -109,6 +121,8 @@ resource "aws_cloudwatch_log_group" "response" {
 }
 
 resource "aws_lambda_function" "request" {
+  count = var.create ? 1 : 0
+
   function_name    = "${var.name_prefix}-request"
   description      = "Wallarm connector: sends each request to the Wallarm node"
   role             = var.role_arn
@@ -118,8 +132,8 @@ resource "aws_lambda_function" "request" {
   memory_size      = var.memory_size
   timeout          = var.timeout
   publish          = true
-  filename         = data.archive_file.request.output_path
-  source_code_hash = data.archive_file.request.output_base64sha256
+  filename         = data.archive_file.request[0].output_path
+  source_code_hash = data.archive_file.request[0].output_base64sha256
   skip_destroy     = var.skip_destroy
 
   tags = var.tags
@@ -137,7 +151,7 @@ resource "aws_lambda_function" "request" {
 }
 
 resource "aws_lambda_function" "response" {
-  count = var.create_response_function ? 1 : 0
+  count = var.create && var.create_response_function ? 1 : 0
 
   function_name    = "${var.name_prefix}-response"
   description      = "Wallarm connector: reports each response to the Wallarm node"

@@ -1,30 +1,30 @@
 output "lambda_function_associations" {
-  description = "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true."
+  description = "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true. Empty when create is false."
   value       = { for event_type, association in local.edge_associations : event_type => association if association.lambda_arn != null }
 }
 
 output "request_function_qualified_arn" {
-  description = "ARN of the published request function version, for a CloudFront association."
-  value       = aws_lambda_function.request.qualified_arn
+  description = "ARN of the published request function version, for a CloudFront association; null when create is false."
+  value       = one(aws_lambda_function.request[*].qualified_arn)
 }
 
 output "request_function_version" {
-  description = "Published version of the request function."
-  value       = aws_lambda_function.request.version
+  description = "Published version of the request function, or null."
+  value       = one(aws_lambda_function.request[*].version)
 }
 
 output "request_function_name" {
-  description = "Name of the request function."
-  value       = aws_lambda_function.request.function_name
+  description = "Name of the request function, or null."
+  value       = one(aws_lambda_function.request[*].function_name)
 }
 
 output "request_function_arn" {
-  description = "Unqualified ARN of the request function."
-  value       = aws_lambda_function.request.arn
+  description = "Unqualified ARN of the request function, or null."
+  value       = one(aws_lambda_function.request[*].arn)
 }
 
 output "response_function_qualified_arn" {
-  description = "ARN of the published response function version; null when create_response_function is false."
+  description = "ARN of the published response function version; null when create or create_response_function is false."
   value       = one(aws_lambda_function.response[*].qualified_arn)
 }
 
@@ -43,7 +43,17 @@ output "response_function_arn" {
   value       = one(aws_lambda_function.response[*].arn)
 }
 
+output "request_log_group_name" {
+  description = "The us-east-1 log group of the request function (/aws/lambda/us-east-1.<function>), whether created here or not (create_log_groups); null without the function. Replicas log to groups of this name in the regions where they run."
+  value       = var.create ? "/aws/lambda/us-east-1.${var.name_prefix}-request" : null
+}
+
+output "response_log_group_name" {
+  description = "The us-east-1 log group of the response function, whether created here or not; null without the function."
+  value       = var.create && var.create_response_function ? "/aws/lambda/us-east-1.${var.name_prefix}-response" : null
+}
+
 output "config_json" {
-  description = "The config.json packaged with both functions."
-  value       = local.config_json
+  description = "The config.json packaged with both functions; null when create is false."
+  value       = var.create ? local.config_json : null
 }

@@ -1,4 +1,14 @@
 ################################################################################
+# General
+################################################################################
+
+variable "create" {
+  description = "Create the functions, their packages and log groups. false creates nothing; every output is then null (lambda_function_associations empty)."
+  type        = bool
+  default     = true
+}
+
+################################################################################
 # Node
 ################################################################################
 
@@ -292,6 +302,29 @@ variable "log_retention_in_days" {
     condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
     error_message = "log_retention_in_days must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever)."
   }
+}
+
+variable "create_log_groups" {
+  description = "Create the us-east-1 log groups /aws/lambda/us-east-1.<function>. false uses groups that exist already (such as those left by log_group_skip_destroy) or lets Lambda create them on first use, without retention, KMS key or tags."
+  type        = bool
+  default     = true
+}
+
+variable "log_group_kms_key_id" {
+  description = "ARN of the KMS key that encrypts the created log groups (its policy must allow logs.us-east-1.amazonaws.com). null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_kms_key_id == null ? true : can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_group_kms_key_id))
+    error_message = "log_group_kms_key_id must be null or the ARN of a KMS key in us-east-1 (where the log groups are), such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; aliases are not accepted."
+  }
+}
+
+variable "log_group_skip_destroy" {
+  description = "Leave the created log groups (and their logs) in AWS on destroy. A later apply that creates them again fails with ResourceAlreadyExistsException: set create_log_groups = false then, or import them."
+  type        = bool
+  default     = false
 }
 
 ################################################################################
