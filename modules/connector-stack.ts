@@ -38,6 +38,7 @@ export class WallarmConnectorStack extends TerraformStack {
     const trust = new IamTrust(this, "iam_trust", { moduleLayout: true, name: `${namePrefix}-edge`, path: "/", functionNames, tags: {} });
 
     const edge = new LambdaEdge(this, "lambda_edge", {
+      moduleLayout: true,
       namePrefix,
       roleArn: trust.role.arn,
       trigger,

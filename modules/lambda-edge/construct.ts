@@ -1,5 +1,6 @@
 // The Lambda@Edge request and response functions of the Wallarm connector: each a published
 // version of `index.js` (the esbuild bundle) plus `config.json`, zipped by the archive provider.
+// Usable in a generated module (moduleLayout) and, any number of times, in a user's stack.
 import type { HandlerConfig } from "../../handlers/config";
 import { CONFIG_KEYS } from "../../handlers/config";
 import {
@@ -13,12 +14,18 @@ import {
   TerraformLocal,
   Token,
 } from "../cdktf";
+import { type LayoutProps, named } from "../construct-layout";
 import { bare } from "../expression";
 
 /** A value or a Terraform expression standing for one (`${var.x}`). */
 type Setting<T> = T | string;
 
-export interface LambdaEdgeProps {
+/**
+ * With `moduleLayout` the elements get the generated module's names (aws_lambda_function.request,
+ * local.config_json); otherwise cdktf's construct-unique ones, so two connectors in one stack
+ * never collide. References are tokens (or, for locals, the local's own name) either way.
+ */
+export interface LambdaEdgeProps extends LayoutProps {
   /** false creates nothing (terraform-aws-modules' `create`); default true. */
   readonly create?: Setting<boolean>;
   /** Function names are `<namePrefix>-request` and `<namePrefix>-response`. */
@@ -69,23 +76,23 @@ export class LambdaEdge extends Construct {
   constructor(scope: Construct, id: string, props: LambdaEdgeProps) {
     super(scope, id);
     const region = new DataAwsRegion(this, "current");
-    region.overrideLogicalId("current");
+    named(region, "current", props);
 
     const handlerConfig = new TerraformLocal(
       this,
       "handler_config",
       Object.fromEntries(CONFIG_KEYS.map((key) => [key, props.handlerConfig[key]])),
     );
-    handlerConfig.overrideLogicalId("handler_config");
+    named(handlerConfig, "handler_config", props);
     const configJson = new TerraformLocal(this, "config_json", `\${jsonencode(${handlerConfig.asString})}`);
-    configJson.overrideLogicalId("config_json");
+    named(configJson, "config_json", props);
     this.configJson = configJson.asString;
 
     // Which functions exist in AWS now: a function that does not (first deploy, a first apply
     // that failed half-way, deleted outside Terraform, renamed) gets its zip built at apply.
     const create = condition(props.create);
     const existing = new DataAwsLambdaFunctions(this, "existing_functions", { count: countWhen(create) });
-    existing.overrideLogicalId("existing");
+    named(existing, "existing", props);
     const shared: Shared = {
       region: region.id,
       // A local is named, not referenced by a token, inside a larger template (cdktf leaves
@@ -118,7 +125,7 @@ export class LambdaEdge extends Construct {
         ]),
       ),
     );
-    associations.overrideLogicalId("edge_associations");
+    named(associations, "edge_associations", props);
     this.associations = `\${{ for event_type, association in ${associations.asString} : event_type => association if association.lambda_arn != null }}`;
   }
 
@@ -171,7 +178,7 @@ function edgeFunction(
       function_exists: `\${contains(${shared.existingNames}, "${functionName}") ? true : timestamp() != ""}`,
     },
   });
-  packageVersion.overrideLogicalId(`${role}_package`);
+  named(packageVersion, `${role}_package`, props);
 
   const archive = new DataArchiveFile(scope, `${role}_package_zip`, {
     count,
@@ -182,7 +189,7 @@ function edgeFunction(
       { filename: "config.json", content: `\${${shared.configJson}}` },
     ],
   });
-  archive.overrideLogicalId(role);
+  named(archive, role, props);
 
   // Replicas log to /aws/lambda/us-east-1.<name> in the region where they ran; the group in
   // us-east-1 is the one a us-east-1 provider can own, the others Lambda creates on first use.
@@ -197,7 +204,7 @@ function edgeFunction(
     // A rename creates the new group with the new function, before the old ones go.
     lifecycle: { createBeforeDestroy: true },
   });
-  logGroup.overrideLogicalId(role);
+  named(logGroup, role, props);
 
   const fn = new LambdaFunction(scope, `${role}_function`, {
     count,
@@ -230,6 +237,6 @@ function edgeFunction(
     // The group exists before the function can log, so Lambda never creates it first.
     dependsOn: [logGroup],
   });
-  fn.overrideLogicalId(role);
+  named(fn, role, props);
   return { fn, logGroupName };
 }

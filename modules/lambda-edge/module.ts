@@ -317,6 +317,7 @@ export class LambdaEdgeModule extends ModuleStack {
     const v = this.variables(LAMBDA_EDGE_VARIABLES);
 
     const edge = new LambdaEdge(this, "lambda_edge", {
+      moduleLayout: true,
       create: v.create,
       namePrefix: v.name_prefix,
       roleArn: v.role_arn,
