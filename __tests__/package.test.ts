@@ -239,6 +239,49 @@ describe("an installed package in a consumer project", () => {
     defaultBundlesJs = compile("default-bundles", DEFAULT_BUNDLES_SOURCE, "node16");
   }, 120_000);
 
+  // The README's cdktf example: the construct in the user's own stack, with the user's us-east-1
+  // provider, its associations typed straight into a CloudfrontDistribution, twice.
+  it("WallarmConnector compiles in a user's own stack and synthesizes with its bundles", () => {
+    const source = [
+      `import { App, TerraformStack } from "cdktf";`,
+      `import { AwsProvider } from "@cdktf/provider-aws/lib/provider";`,
+      `import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";`,
+      `import { WallarmConnector } from "${pkg.name}";`,
+      `const app = new App({ outdir: process.argv[2] ?? "cdktf.out" });`,
+      `const stack = new TerraformStack(app, "edge");`,
+      `new AwsProvider(stack, "aws", { region: "eu-west-1" });`,
+      `const usEast1 = new AwsProvider(stack, "us_east_1", { region: "us-east-1", alias: "us_east_1" });`,
+      `const shop = new WallarmConnector(stack, "shop", { namePrefix: "shop", wallarmNodeUrl: "https://node.example.com", provider: usEast1 });`,
+      `new WallarmConnector(stack, "blog", { namePrefix: "blog", wallarmNodeUrl: "https://node.example.com", provider: usEast1, skipExtensions: ["png"] });`,
+      `new CloudfrontDistribution(stack, "site", {`,
+      `  enabled: true,`,
+      `  origin: [{ originId: "o", domainName: "origin.example.com" }],`,
+      `  defaultCacheBehavior: {`,
+      `    targetOriginId: "o", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"],`,
+      `    cachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",`,
+      `    lambdaFunctionAssociation: shop.lambdaFunctionAssociations,`,
+      `  },`,
+      `  restrictions: { geoRestriction: { restrictionType: "none" } },`,
+      `  viewerCertificate: { cloudfrontDefaultCertificate: true },`,
+      `});`,
+      `app.synth();`,
+      ``,
+    ].join("\n");
+    const { config, outdir } = synth(compile("user-stack", source, "node16"));
+    const names = Object.values(config.resource["aws_lambda_function"] ?? {}).map((f) => f["function_name"]);
+    expect(names.sort()).toEqual(["blog-request", "blog-response", "shop-request", "shop-response"]);
+    const assets = readdirSync(join(outdir, "stacks", "edge", "assets"));
+    expect(assets).toHaveLength(2); // one bundle folder per connector
+    for (const asset of assets) {
+      const [hash] = readdirSync(join(outdir, "stacks", "edge", "assets", asset));
+      for (const bundle of BUNDLES) {
+        const installed = join(consumer, "node_modules", pkg.name, bundle);
+        const shipped = join(outdir, "stacks", "edge", "assets", asset, hash ?? "", bundle.split("/").pop() ?? "");
+        expect(readFileSync(shipped, "utf8")).toBe(readFileSync(installed, "utf8"));
+      }
+    }
+  }, 120_000);
+
   // Without bundleDir the stack looks for generated/modules/lambda-edge/dist under the root that
   // modules/project-root.ts finds: the package's own (by its package.json name), not the
   // consumer's project with its cdktf.json.

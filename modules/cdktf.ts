@@ -3,12 +3,15 @@
 export { Construct } from "constructs";
 export {
   App,
+  Aspects,
   AssetType,
   DataResource as TerraformData,
   TerraformAsset,
+  TerraformDataSource,
   TerraformHclModule,
   TerraformLocal,
   TerraformOutput,
+  TerraformResource,
   TerraformStack,
   TerraformVariable,
   Testing,
