@@ -6,6 +6,7 @@ import { ModuleStack, type Validation, type VariableSpec } from "../module-stack
 import { AWS_PROVIDER, ARCHIVE_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
 import { LambdaEdge, type LambdaEdgeProps } from "./construct";
 import { base64Length, LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./limits";
+import { LOG_RETENTION_DAYS, MIN_NODE_TIMEOUT_MS, NAME_PREFIX_PATTERN, RULE_MESSAGES, TRIGGERS } from "./rules";
 
 const { viewer, origin } = TRIGGER_LIMITS;
 const byTrigger = (pick: (limits: typeof viewer) => number) => `(var.trigger == "viewer" ? ${pick(viewer)} : ${pick(origin)})`;
@@ -116,9 +117,6 @@ function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec 
   };
 }
 
-/** CloudWatch Logs accepts only these retention periods. */
-const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
 export const LAMBDA_EDGE_VARIABLES = {
   create: {
     section: "General",
@@ -137,8 +135,8 @@ export const LAMBDA_EDGE_VARIABLES = {
   wallarm_mode: settingVariable("wallarm_mode"),
   node_timeout_ms: settingVariable("node_timeout_ms", [
     {
-      condition: `${wholeNumber("node_timeout_ms")} && var.node_timeout_ms >= 50 && var.node_timeout_ms <= var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}`,
-      message: `node_timeout_ms must be a whole number from 50 to the function timeout less ${NODE_TIMEOUT_HEADROOM_MS} ms, so the function can still answer after giving up on the node: with timeout = \${var.timeout} s that is at most \${var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}}.`,
+      condition: `${wholeNumber("node_timeout_ms")} && var.node_timeout_ms >= ${MIN_NODE_TIMEOUT_MS} && var.node_timeout_ms <= var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}`,
+      message: RULE_MESSAGES.node_timeout_ms("${var.timeout}", `\${var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}}`),
     },
   ]),
   fail_open: settingVariable("fail_open"),
@@ -146,7 +144,10 @@ export const LAMBDA_EDGE_VARIABLES = {
   block_page_body: settingVariable("block_page_body", [
     {
       condition: `var.block_page_body == null ? true : length(base64encode(var.block_page_body)) <= ${byTrigger((l) => base64Length(l.maxBlockPageBytes))}`,
-      message: `block_page_body is too large: the ${"${var.trigger}"} trigger allows at most ${"${"}var.trigger == "viewer" ? ${viewer.maxBlockPageBytes} : ${origin.maxBlockPageBytes}} bytes (Lambda@Edge generated responses are limited to ${LIMIT_FACTS["viewer.body"]} for viewer and ${LIMIT_FACTS["origin.body"]} for origin triggers).`,
+      message: RULE_MESSAGES.block_page_body(
+        "${var.trigger}",
+        `\${var.trigger == "viewer" ? ${viewer.maxBlockPageBytes} : ${origin.maxBlockPageBytes}}`,
+      ),
     },
   ]),
   block_page_content_type: settingVariable("block_page_content_type"),
@@ -173,7 +174,9 @@ export const LAMBDA_EDGE_VARIABLES = {
     type: "string",
     description: `CloudFront events the functions run on: "origin" (origin-request and origin-response, only on cache misses, ${LIMIT_FACTS["origin.body"]} body to the node) or "viewer" (viewer-request and viewer-response, every request, ${LIMIT_FACTS["viewer.body"]} body, ${viewer.maxMemoryMb} MB and ${viewer.maxTimeoutSeconds} s at most).`,
     default: "origin",
-    validations: [{ condition: `contains(["viewer", "origin"], var.trigger)`, message: 'trigger must be "viewer" or "origin".' }],
+    validations: [
+      { condition: `contains([${TRIGGERS.map((t) => JSON.stringify(t)).join(", ")}], var.trigger)`, message: RULE_MESSAGES.trigger },
+    ],
   },
   role_arn: {
     section: "Role",
@@ -194,8 +197,8 @@ export const LAMBDA_EDGE_VARIABLES = {
     default: "wallarm-connector",
     validations: [
       {
-        condition: `can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))`,
-        message: "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters).",
+        condition: `can(regex(${JSON.stringify(NAME_PREFIX_PATTERN)}, var.name_prefix))`,
+        message: RULE_MESSAGES.name_prefix,
       },
     ],
   },
@@ -207,7 +210,7 @@ export const LAMBDA_EDGE_VARIABLES = {
     validations: [
       {
         condition: `contains([${RUNTIMES.map((r) => JSON.stringify(r)).join(", ")}], var.runtime)`,
-        message: `runtime must be ${RUNTIMES.map((r) => JSON.stringify(r)).join(" or ")}.`,
+        message: RULE_MESSAGES.runtime,
       },
     ],
   },
@@ -219,7 +222,7 @@ export const LAMBDA_EDGE_VARIABLES = {
     validations: [
       {
         condition: `${wholeNumber("memory_size")} && var.memory_size >= ${MIN_MEMORY_MB} && var.memory_size <= ${byTrigger((l) => l.maxMemoryMb)}`,
-        message: `memory_size must be ${viewer.maxMemoryMb} for the viewer trigger and a whole number from ${MIN_MEMORY_MB} to ${origin.maxMemoryMb} for origin (Lambda@Edge limits).`,
+        message: RULE_MESSAGES.memory_size,
       },
     ],
   },
@@ -231,7 +234,7 @@ export const LAMBDA_EDGE_VARIABLES = {
     validations: [
       {
         condition: `${wholeNumber("timeout")} && var.timeout >= 1 && var.timeout <= ${byTrigger((l) => l.maxTimeoutSeconds)}`,
-        message: `timeout must be a whole number of seconds from 1 to ${viewer.maxTimeoutSeconds} for the viewer trigger and 1 to ${origin.maxTimeoutSeconds} for origin (Lambda@Edge limits).`,
+        message: RULE_MESSAGES.timeout,
       },
     ],
   },
@@ -250,7 +253,7 @@ export const LAMBDA_EDGE_VARIABLES = {
     validations: [
       {
         condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_in_days)`,
-        message: `log_retention_in_days must be one of ${LOG_RETENTION_DAYS.join(", ")} (0 keeps logs forever).`,
+        message: RULE_MESSAGES.log_retention_in_days,
       },
     ],
   },
