@@ -1,6 +1,6 @@
 module "iam_trust" {
   source = "./modules/iam-trust"
-  count  = var.create_role ? 1 : 0
+  count  = var.create && var.create_role ? 1 : 0
 
   name_prefix          = var.name_prefix
   name                 = var.role_name
@@ -17,6 +17,7 @@ module "lambda_edge" {
   source = "./modules/lambda-edge"
 
   role_arn                    = var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn
+  create                      = var.create
   wallarm_node_url            = var.wallarm_node_url
   wallarm_mode                = var.wallarm_mode
   node_timeout_ms             = var.node_timeout_ms
@@ -41,6 +42,9 @@ module "lambda_edge" {
   timeout                     = var.timeout
   create_response_function    = var.create_response_function
   log_retention_in_days       = var.log_retention_in_days
+  create_log_groups           = var.create_log_groups
+  log_group_kms_key_id        = var.log_group_kms_key_id
+  log_group_skip_destroy      = var.log_group_skip_destroy
   skip_destroy                = var.skip_destroy
   package_output_dir          = var.package_output_dir
 
@@ -53,6 +57,7 @@ module "distribution_association" {
   request_function_qualified_arn  = module.lambda_edge.request_function_qualified_arn
   response_function_qualified_arn = module.lambda_edge.response_function_qualified_arn
   associate_response_function     = var.create_response_function
+  create                          = var.create
   request_event_type              = "${var.trigger}-request"
   response_event_type             = "${var.trigger}-response"
   trigger                         = var.trigger

@@ -43,6 +43,16 @@ output "response_function_name" {
   value       = module.lambda_edge.response_function_name
 }
 
+output "request_log_group_name" {
+  description = "The us-east-1 log group of the request function (/aws/lambda/us-east-1.<function>); replicas log to groups of this name where they run. null when create is false."
+  value       = module.lambda_edge.request_log_group_name
+}
+
+output "response_log_group_name" {
+  description = "The us-east-1 log group of the response function, or null."
+  value       = module.lambda_edge.response_log_group_name
+}
+
 output "trust_policy_json" {
   description = "Trust policy for lambda.amazonaws.com and edgelambda.amazonaws.com, or null when create_role is false."
   value       = one(module.iam_trust[*].trust_policy_json)

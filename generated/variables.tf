@@ -1,4 +1,14 @@
 ################################################################################
+# General
+################################################################################
+
+variable "create" {
+  description = "false creates nothing (role, functions, log groups, distribution); outputs are then null and lambda_function_associations empty."
+  type        = bool
+  default     = true
+}
+
+################################################################################
 # Node
 ################################################################################
 
@@ -280,6 +290,29 @@ variable "log_retention_in_days" {
   }
 }
 
+variable "create_log_groups" {
+  description = "Create the us-east-1 log groups /aws/lambda/us-east-1.<function>. false uses groups that exist already (such as those left by log_group_skip_destroy) or lets Lambda create them on first use, without retention, KMS key or tags."
+  type        = bool
+  default     = true
+}
+
+variable "log_group_kms_key_id" {
+  description = "ARN of the KMS key that encrypts the created log groups (its policy must allow logs.us-east-1.amazonaws.com). null uses CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_group_kms_key_id == null ? true : can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_group_kms_key_id))
+    error_message = "log_group_kms_key_id must be null or the ARN of a KMS key in us-east-1 (where the log groups are), such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; aliases are not accepted."
+  }
+}
+
+variable "log_group_skip_destroy" {
+  description = "Leave the created log groups (and their logs) in AWS on destroy. A later apply that creates them again fails with ResourceAlreadyExistsException: set create_log_groups = false then, or import them."
+  type        = bool
+  default     = false
+}
+
 ################################################################################
 # Packaging
 ################################################################################
@@ -306,7 +339,7 @@ variable "role_arn" {
   default     = null
 
   validation {
-    condition     = var.create_role ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))
+    condition     = var.create && !var.create_role ? can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn)) : true
     error_message = "role_arn must be an IAM role ARN when create_role = false, such as arn:aws:iam::123456789012:role/wallarm-connector-edge."
   }
 

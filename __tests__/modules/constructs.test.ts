@@ -201,7 +201,9 @@ describe("root module", () => {
   const modules = (json as unknown as { module: Record<string, Record<string, unknown>> }).module;
 
   it("feeds the created role to the functions and their event types to the associations", () => {
-    expect(modules.iam_trust.count).toBe("${var.create_role ? 1 : 0}");
+    expect(modules.iam_trust.count).toBe("${var.create && var.create_role ? 1 : 0}");
+    expect(modules.distribution_association.create).toBe("${var.create}");
+    expect(modules.lambda_edge.create).toBe("${var.create}");
     expect(modules.lambda_edge.role_arn).toBe("${var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn}");
     // iam-trust derives the role and function names from the same prefix as lambda-edge.
     expect(modules.iam_trust).toMatchObject({ name_prefix: "${var.name_prefix}", name: "${var.role_name}" });

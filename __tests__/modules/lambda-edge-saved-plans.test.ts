@@ -144,6 +144,8 @@ describePlan("lambda-edge saved plans: the zip is built at apply exactly when a 
   /** Planned changes of the first deploy (empty state) and of the second plan (after the cases' applies). */
   let first: Map<string, Change>;
   let second: Map<string, Change>;
+  /** Output changes of the first deploy: what is known at plan, and what only after apply. */
+  let firstOutputs: Record<string, { after: unknown; after_unknown: unknown }>;
   /** Outputs of each module call in the second plan (those known at plan). */
   let outputs: Record<string, Record<string, unknown>>;
 
@@ -169,14 +171,15 @@ ${OUTPUTS.map((o) => `output "${name}__${o}" {\n  value = module.${name}.${o}\n}
 ${calls.join("")}`;
   }
 
-  function plan(vars: (c: Case) => Record<string, string>, state: unknown[], existing: string[]): Map<string, Change> {
-    return planned(vars, state, existing).changes;
-  }
   function planned(
     vars: (c: Case) => Record<string, string>,
     state: unknown[],
     existing: string[],
-  ): { changes: Map<string, Change>; outputs: Record<string, Record<string, unknown>> } {
+  ): {
+    changes: Map<string, Change>;
+    outputs: Record<string, Record<string, unknown>>;
+    outputChanges: Record<string, { after: unknown; after_unknown: unknown }>;
+  } {
     writeFileSync(join(dir, "main.tf"), root(vars));
     writeFileSync(join(dir, "terraform.tfstate"), EMPTY_STATE(state));
     writeFileSync(join(dir, "functions.json"), JSON.stringify(existing));
@@ -184,6 +187,7 @@ ${calls.join("")}`;
     if (run.status !== 0) throw new Error(run.text);
     const json = JSON.parse(terraform(["show", "-json", "saved.plan"], dir, env).stdout);
     return {
+      outputChanges: json.output_changes,
       changes: new Map((json.resource_changes as Array<{ address: string; change: Change }>).map((c) => [c.address, c.change])),
       outputs: Object.fromEntries(
         Object.keys(CASES).map((name) => [
@@ -215,7 +219,7 @@ ${calls.join("")}`;
     const init = terraform(["init", "-no-color"], dir, env);
     if (init.status !== 0) throw new Error(init.text);
 
-    first = plan((c) => c.before, [], []);
+    ({ changes: first, outputChanges: firstOutputs } = planned((c) => c.before, [], []));
     // What each case's first apply left: state as planned (the zips it named) and the functions in AWS.
     const state = Object.entries(CASES as Record<string, Case>).flatMap(([name, c]) => {
       const zip = (role: Role) =>
@@ -247,6 +251,15 @@ ${calls.join("")}`;
     const zip = (name: CaseName) => (change(first, name, "terraform_data.request_package[0]")?.after?.input as { zip: string }).zip;
     // Same code and settings under another name: another zip file, same content hash.
     expect(zip("setting").replace("setting-", "")).toBe(zip("unchanged").replace("unchanged-", ""));
+  });
+
+  it("first deploy: the association map's keys and flags are known at plan, only the ARNs are not", () => {
+    const { after, after_unknown } = firstOutputs["unchanged__lambda_function_associations"];
+    expect(after).toEqual({
+      "origin-request": { event_type: "origin-request", include_body: true },
+      "origin-response": { event_type: "origin-response", include_body: false },
+    });
+    expect(after_unknown).toEqual({ "origin-request": { lambda_arn: true }, "origin-response": { lambda_arn: true } });
   });
 
   it("nothing changed: no change is planned and no zip is needed at apply", () => {

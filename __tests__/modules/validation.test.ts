@@ -209,6 +209,9 @@ runCases(
       vars: { role_arn: "arn:aws:iam::123456789012:user/me" },
       error: "role_arn must be an IAM role ARN",
     },
+    // The root passes a null role when create = false (no role is made): nothing uses it then.
+    { name: "role_arn may be null with create = false", vars: { create: false, role_arn: null } },
+    { name: "role_arn is required with create = true", vars: { role_arn: null }, error: "role_arn must be an IAM role ARN" },
   ],
 );
 

@@ -126,7 +126,23 @@ export class LambdaEdge extends Construct {
       ),
     );
     named(associations, "edge_associations", props);
-    this.associations = `\${{ for event_type, association in ${associations.asString} : event_type => association if association.lambda_arn != null }}`;
+    // Filtered on what is known at plan (which functions are created), never on the ARNs: those
+    // are unknown on a first deploy and would make the whole map "known after apply".
+    const created = named(
+      new TerraformLocal(
+        this,
+        "edge_functions_created",
+        Object.fromEntries(
+          ROLES.map((role) => [
+            `${props.trigger}-${role}`,
+            this.functions[role].when === undefined ? true : `\${${this.functions[role].when}}`,
+          ]),
+        ),
+      ),
+      "edge_functions_created",
+      props,
+    );
+    this.associations = `\${{ for event_type, association in ${associations.asString} : event_type => association if ${created.asString}[event_type] }}`;
   }
 
   /** An attribute of a function, null when it is not created. */

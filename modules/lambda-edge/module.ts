@@ -185,7 +185,8 @@ export const LAMBDA_EDGE_VARIABLES = {
       "ARN of the execution role, trusted by lambda.amazonaws.com and edgelambda.amazonaws.com (the iam-trust module makes one).",
     validations: [
       {
-        condition: `can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))`,
+        // With create = false nothing uses the role, and a caller may well pass null.
+        condition: `var.create ? can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn)) : true`,
         message: "role_arn must be an IAM role ARN, such as arn:aws:iam::123456789012:role/wallarm-connector-edge.",
       },
     ],

@@ -21,6 +21,11 @@ function renamed(spec: VariableSpec, from: string, to: string): VariableSpec {
 }
 
 export const ROOT_VARIABLES = {
+  create: {
+    ...EDGE.create,
+    description:
+      "false creates nothing (role, functions, log groups, distribution); outputs are then null and lambda_function_associations empty.",
+  },
   // Every handler setting, as the lambda-edge module declares it (from the settings table).
   ...(Object.fromEntries(CONFIG_KEYS.map((key) => [key, EDGE[key]])) as Pick<typeof EDGE, SettingName>),
   trigger: EDGE.trigger,
@@ -31,6 +36,9 @@ export const ROOT_VARIABLES = {
   timeout: EDGE.timeout,
   create_response_function: EDGE.create_response_function,
   log_retention_in_days: EDGE.log_retention_in_days,
+  create_log_groups: EDGE.create_log_groups,
+  log_group_kms_key_id: EDGE.log_group_kms_key_id,
+  log_group_skip_destroy: EDGE.log_group_skip_destroy,
   skip_destroy: EDGE.skip_destroy,
   package_output_dir: EDGE.package_output_dir,
   create_role: {
@@ -46,7 +54,7 @@ export const ROOT_VARIABLES = {
     default: null,
     validations: [
       {
-        condition: `var.create_role ? true : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))`,
+        condition: `var.create && !var.create_role ? can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn)) : true`,
         message:
           "role_arn must be an IAM role ARN when create_role = false, such as arn:aws:iam::123456789012:role/wallarm-connector-edge.",
       },
@@ -118,7 +126,7 @@ export class RootModule extends ModuleStack {
         policy_arns: "${var.role_policy_arns}",
         tags: "${var.tags}",
       },
-      "${var.create_role ? 1 : 0}",
+      "${var.create && var.create_role ? 1 : 0}",
     );
 
     module("lambda_edge", "./modules/lambda-edge", {
@@ -131,6 +139,7 @@ export class RootModule extends ModuleStack {
       request_function_qualified_arn: "${module.lambda_edge.request_function_qualified_arn}",
       response_function_qualified_arn: "${module.lambda_edge.response_function_qualified_arn}",
       associate_response_function: "${var.create_response_function}",
+      create: "${var.create}",
       request_event_type: "${var.trigger}-request",
       response_event_type: "${var.trigger}-response",
       ...passThrough(
@@ -179,6 +188,15 @@ export class RootModule extends ModuleStack {
       response_function_name: {
         description: "Name of the response function, or null.",
         value: output("lambda_edge", "response_function_name"),
+      },
+      request_log_group_name: {
+        description:
+          "The us-east-1 log group of the request function (/aws/lambda/us-east-1.<function>); replicas log to groups of this name where they run. null when create is false.",
+        value: output("lambda_edge", "request_log_group_name"),
+      },
+      response_log_group_name: {
+        description: "The us-east-1 log group of the response function, or null.",
+        value: output("lambda_edge", "response_log_group_name"),
       },
       trust_policy_json: {
         description: "Trust policy for lambda.amazonaws.com and edgelambda.amazonaws.com, or null when create_role is false.",

@@ -30,6 +30,10 @@ locals {
       include_body = false
     }
   }
+  edge_functions_created = {
+    "${var.trigger}-request"  = var.create
+    "${var.trigger}-response" = var.create && var.create_response_function
+  }
 }
 
 data "aws_region" "current" {}

@@ -1,6 +1,6 @@
 output "lambda_function_associations" {
   description = "Associations keyed by event type, in the shape terraform-aws-modules/cloudfront and the distribution-association module take: { event_type, lambda_arn, include_body }. The request event has include_body = true. Empty when create is false."
-  value       = { for event_type, association in local.edge_associations : event_type => association if association.lambda_arn != null }
+  value       = { for event_type, association in local.edge_associations : event_type => association if local.edge_functions_created[event_type] }
 }
 
 output "request_function_qualified_arn" {

@@ -284,7 +284,7 @@ variable "role_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))
+    condition     = var.create ? can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn)) : true
     error_message = "role_arn must be an IAM role ARN, such as arn:aws:iam::123456789012:role/wallarm-connector-edge."
   }
 }
