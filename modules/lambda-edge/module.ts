@@ -315,7 +315,7 @@ export class LambdaEdgeModule extends ModuleStack {
       title: "Wallarm connector Lambda@Edge functions",
       requiredVersion: REQUIRED_TERRAFORM,
       providers: { aws: AWS_PROVIDER, archive: ARCHIVE_PROVIDER },
-      facts: LIMIT_FACTS,
+      facts: { ...LIMIT_FACTS, config_keys: CONFIG_KEYS.map((key) => `\`${key}\``).join(", ") },
     });
 
     const v = this.variables(LAMBDA_EDGE_VARIABLES);
