@@ -9,6 +9,7 @@ export {
   TerraformAsset,
   TerraformDataSource,
   TerraformHclModule,
+  TerraformIterator,
   TerraformLocal,
   TerraformOutput,
   TerraformResource,

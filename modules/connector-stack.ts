@@ -58,8 +58,8 @@ export class WallarmConnectorStack extends TerraformStack {
       moduleLayout: true,
       requestEventType: `${trigger}-request`,
       responseEventType: `${trigger}-response`,
-      requestFunctionQualifiedArn: edge.request.qualifiedArn,
-      responseFunctionQualifiedArn: "${one(aws_lambda_function.response[*].qualified_arn)}",
+      requestFunctionQualifiedArn: edge.functionAttribute("request", "qualified_arn"),
+      responseFunctionQualifiedArn: edge.functionAttribute("response", "qualified_arn"),
       userAssociations: "${{}}",
       distribution: {
         count: 1,

@@ -117,9 +117,15 @@ export class WallarmConnector extends Construct {
     });
 
     this.lambdaFunctionAssociations = [
-      { eventType: `${trigger}-request`, lambdaArn: this.functions.request.qualifiedArn, includeBody: true },
+      { eventType: `${trigger}-request`, lambdaArn: this.functions.functionAttribute("request", "qualified_arn"), includeBody: true },
       ...(createResponseFunction
-        ? [{ eventType: `${trigger}-response`, lambdaArn: this.functions.response.qualifiedArn, includeBody: false }]
+        ? [
+            {
+              eventType: `${trigger}-response`,
+              lambdaArn: this.functions.functionAttribute("response", "qualified_arn"),
+              includeBody: false,
+            },
+          ]
         : []),
     ];
 

@@ -28,51 +28,73 @@ const synth = (build: (app: App) => object): { text: string; json: Config } => {
 
 describe("LambdaEdge (modules/lambda-edge)", () => {
   const { text, json } = synth((app) => new LambdaEdgeModule(app, "lambda-edge"));
+  const fn = json.resource.aws_lambda_function.this;
 
-  it("publishes x86_64 Node.js functions with index.handler", () => {
-    for (const role of ["request", "response"]) {
-      expect(text).toHaveResourceWithProperties(LambdaFunction, {
-        function_name: `\${var.name_prefix}-${role}`,
-        handler: "index.handler",
-        publish: true,
-        architectures: ["x86_64"],
-        runtime: "${var.runtime}",
-        role: "${var.role_arn}",
-        skip_destroy: "${var.skip_destroy}",
-        source_code_hash: expect.stringContaining(`data.archive_file.${role}`),
-      });
-    }
+  it("writes what differs between the two functions once, keyed by role", () => {
+    expect(json.locals.edge_functions).toEqual({
+      request: {
+        create: "${var.create}",
+        name: "${var.name_prefix}-request",
+        description: "Wallarm connector: sends each request to the Wallarm node",
+        bundle: "${path.module}/dist/request.js",
+        log_group: "/aws/lambda/us-east-1.${var.name_prefix}-request",
+        event_type: "${var.trigger}-request",
+        include_body: true,
+      },
+      response: {
+        create: "${var.create && var.create_response_function}",
+        name: "${var.name_prefix}-response",
+        description: "Wallarm connector: reports each response to the Wallarm node",
+        bundle: "${path.module}/dist/response.js",
+        log_group: "/aws/lambda/us-east-1.${var.name_prefix}-response",
+        event_type: "${var.trigger}-response",
+        include_body: false,
+      },
+    });
+  });
+
+  it("publishes x86_64 Node.js functions with index.handler, one block over the created functions", () => {
+    expect(text).toHaveResourceWithProperties(LambdaFunction, {
+      for_each: "${local.edge_functions_created}",
+      function_name: "${each.value.name}",
+      description: "${each.value.description}",
+      handler: "index.handler",
+      publish: true,
+      architectures: ["x86_64"],
+      runtime: "${var.runtime}",
+      role: "${var.role_arn}",
+      skip_destroy: "${var.skip_destroy}",
+      filename: "${data.archive_file.package[each.key].output_path}",
+      source_code_hash: "${data.archive_file.package[each.key].output_base64sha256}",
+    });
+    expect(Object.keys(json.resource.aws_lambda_function)).toEqual(["this"]);
   });
 
   it("creates nothing when create is false, and the response function only when asked", () => {
-    expect(json.resource.aws_lambda_function.request.count).toBe("${var.create ? 1 : 0}");
+    // Filtered on variables only, so for_each and the association keys are known at plan.
+    expect(json.locals.edge_functions_created).toBe("${{ for role, fn in local.edge_functions : role => fn if fn.create }}");
     expect(json.data.aws_lambda_functions.existing.count).toBe("${var.create ? 1 : 0}");
-    for (const kind of ["aws_lambda_function", "terraform_data"]) {
-      const name = kind === "terraform_data" ? "response_package" : "response";
-      expect(json.resource[kind][name].count).toBe("${var.create && var.create_response_function ? 1 : 0}");
+    for (const element of [fn, json.resource.terraform_data.package, json.data.archive_file.package]) {
+      expect(element.for_each).toBe("${local.edge_functions_created}");
     }
-    expect(json.resource.aws_cloudwatch_log_group.response.count).toBe(
-      "${var.create && var.create_response_function && var.create_log_groups ? 1 : 0}",
-    );
+    expect(json.resource.aws_cloudwatch_log_group.this.for_each).toBe("${var.create_log_groups ? local.edge_functions_created : {}}");
   });
 
   it("refuses at plan to create the functions outside us-east-1, naming the fix", () => {
-    for (const role of ["request", "response"]) {
-      const { precondition } = json.resource.aws_lambda_function[role].lifecycle as { precondition: Array<Record<string, string>> };
-      expect(precondition).toEqual([
-        {
-          condition: '${data.aws_region.current.id == "us-east-1"}',
-          error_message: expect.stringContaining("providers = { aws = aws.us_east_1 }"),
-        },
-      ]);
-    }
+    const { precondition } = fn.lifecycle as { precondition: Array<Record<string, string>> };
+    expect(precondition).toEqual([
+      {
+        condition: '${data.aws_region.current.id == "us-east-1"}',
+        error_message: expect.stringContaining("providers = { aws = aws.us_east_1 }"),
+      },
+    ]);
   });
 
   it("zips index.js with a config.json holding every handler setting under its variable name", () => {
     expect(text).toHaveDataSourceWithProperties(DataArchiveFile, {
       type: "zip",
       source: [
-        { filename: "index.js", content: '${file("${path.module}/dist/request.js")}' },
+        { filename: "index.js", content: "${file(each.value.bundle)}" },
         { filename: "config.json", content: "${local.config_json}" },
       ],
     });
@@ -83,41 +105,44 @@ describe("LambdaEdge (modules/lambda-edge)", () => {
   });
 
   it("builds a zip at apply whenever its function will be created or changed (saved plans in a fresh job)", () => {
-    expect(json.data.archive_file.request.output_path).toBe("${terraform_data.request_package[0].output.zip}");
-    const input = json.resource.terraform_data.request_package.input as Record<string, string>;
+    // Through a local, so one function's change does not defer the other's zip (lambda-edge-saved-plans.test.ts).
+    expect(json.data.archive_file.package.output_path).toBe("${local.package_zips[each.key]}");
+    expect(json.locals.package_zips).toBe("${{ for role, package in terraform_data.package : role => package.output.zip }}");
+    const input = json.resource.terraform_data.package.input as Record<string, string>;
     expect(input.zip).toContain(
-      '/${var.name_prefix}-request-${substr(sha256(join("", [filesha256("${path.module}/dist/request.js"), local.config_json])), 0, 16)}.zip',
+      '/${each.value.name}-${substr(sha256(join("", [filesha256(each.value.bundle), local.config_json])), 0, 16)}.zip',
     );
     expect(input.function_exists).toBe(
-      '${contains(data.aws_lambda_functions.existing[0].function_names, "${var.name_prefix}-request") ? true : timestamp() != ""}',
+      '${contains(data.aws_lambda_functions.existing[0].function_names, each.value.name) ? true : timestamp() != ""}',
     );
-    expect(json.resource.aws_lambda_function.request.lifecycle).toMatchObject({ create_before_destroy: true });
-    expect(json.resource.aws_lambda_function.request.depends_on).toEqual(["aws_cloudwatch_log_group.request"]);
+    expect(fn.lifecycle).toMatchObject({ create_before_destroy: true });
+    expect(fn.depends_on).toEqual(["aws_cloudwatch_log_group.this"]);
   });
 
   it("owns the us-east-1 replica log groups with a retention, KMS key and skip_destroy, unless told to use existing ones", () => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, {
-      count: "${var.create && var.create_log_groups ? 1 : 0}",
-      name: "/aws/lambda/us-east-1.${var.name_prefix}-request",
+      for_each: "${var.create_log_groups ? local.edge_functions_created : {}}",
+      name: "${each.value.log_group}",
       retention_in_days: "${var.log_retention_in_days}",
       kms_key_id: "${var.log_group_kms_key_id}",
       skip_destroy: "${var.log_group_skip_destroy}",
+      lifecycle: { create_before_destroy: true },
     });
   });
 
-  it("offers the associations keyed by event type, with the body on the request event", () => {
-    expect(json.locals.edge_associations).toEqual({
-      "${var.trigger}-request": {
-        event_type: "${var.trigger}-request",
-        lambda_arn: "${one(aws_lambda_function.request[*].qualified_arn)}",
-        include_body: true,
-      },
-      "${var.trigger}-response": {
-        event_type: "${var.trigger}-response",
-        lambda_arn: "${one(aws_lambda_function.response[*].qualified_arn)}",
-        include_body: false,
-      },
-    });
+  it("offers the associations of the created functions keyed by event type, with the body on the request event", () => {
+    const associations = json.locals.edge_associations as string;
+    expect(associations.replace(/\s+/g, " ")).toBe(
+      "${{ for role, fn in local.edge_functions_created : fn.event_type => { event_type = fn.event_type lambda_arn = aws_lambda_function.this[role].qualified_arn include_body = fn.include_body } }}",
+    );
+    expect(json.output.lambda_function_associations.value).toBe("${local.edge_associations}");
+  });
+
+  it("reads each function's outputs from its instance, null when it is not created", () => {
+    const output = (name: string) => json.output[name].value;
+    expect(output("request_function_qualified_arn")).toBe('${try(aws_lambda_function.this["request"].qualified_arn, null)}');
+    expect(output("response_function_arn")).toBe('${try(aws_lambda_function.this["response"].arn, null)}');
+    expect(output("response_log_group_name")).toBe('${try(local.edge_functions_created["response"].log_group, null)}');
   });
 });
 
@@ -255,7 +280,13 @@ describe("WallarmConnectorStack (cdktf deploy)", () => {
   );
 
   it("builds the same resources with literal settings", () => {
-    expect(text).toHaveResourceWithProperties(LambdaFunction, { function_name: "wallarm-connector-request", publish: true });
+    expect(text).toHaveResourceWithProperties(LambdaFunction, { for_each: "${local.edge_functions_created}", publish: true });
+    expect(json.locals.edge_functions).toHaveProperty(["request", "name"], "wallarm-connector-request");
+    // Every association points at the instance of its function.
+    expect(json.locals.connector_associations).toHaveProperty(
+      ["viewer-response", "lambda_arn"],
+      '${aws_lambda_function.this["response"].qualified_arn}',
+    );
     expect(text).toHaveResourceWithProperties(IamRole, { name: "wallarm-connector-edge" });
     expect(json.locals.handler_config).toMatchObject({
       wallarm_node_url: "https://node.example.com",

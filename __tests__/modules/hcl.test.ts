@@ -24,6 +24,8 @@ const body: JsonObject = {
   long_list: Array.from({ length: 12 }, (_, i) => `item-number-${i}`),
   map: { plain: 1, "needs-quotes": "x", "${var.key}": true },
   empty_map: {},
+  // An expression written out over lines, relative to the line it starts on, one level down.
+  nested: { by_key: "${{\n  for k, v in var.m : k => {\n    name = v.name\n    body = v.body\n  }\n}}" },
   depends_on: ["terraform_data.x"],
 };
 
@@ -54,6 +56,10 @@ describe("renderBlock", () => {
     expect(round.flag).toBe(false);
     // A key written `(var.key)` is an expression key; the parser shows it with its parentheses.
     expect(round.map).toEqual({ plain: 1, "needs-quotes": "x", "${(var.key)}": true });
+    expect((round.nested as JsonObject).by_key).toMatch(
+      /^\$\{\{\s*for k, v in var\.m : k => \{\s*name = v\.name\s*body = v\.body\s*\}\s*\}\}$/,
+    );
+    expect(text).toContain("  nested = {\n    by_key = {\n      for k, v in var.m : k => {\n        name = v.name\n");
     expect(text).toContain("depends_on = [terraform_data.x]");
     expect(text.indexOf("count")).toBeLessThan(text.indexOf("quoted"));
   });
@@ -107,6 +113,12 @@ describe("argument order by meaning", () => {
       "error_message",
       "depends_on",
     ]);
+  });
+
+  it("puts for_each first as it does count", () => {
+    const { count: _count, ...rest } = resource;
+    const text = renderBlock("resource", ["t", "n"], { ...rest, for_each: "${local.functions}" }, schema, 0, "meaning");
+    expect(text.split("\n")[1]).toBe("  for_each = local.functions");
   });
 
   it("leaves written order alone (variables, outputs, locals)", () => {

@@ -83,6 +83,8 @@ interface Change {
 }
 type Role = "request" | "response";
 const ROLES: Role[] = ["request", "response"];
+/** The address of a role's instance: every element is one block with for_each over the roles. */
+const at = (resource: string, role: Role) => `${resource}["${role}"]`;
 
 /**
  * Each case is one module call with its own name prefix, so one plan covers them all (the aws
@@ -92,25 +94,29 @@ interface Case {
   /** Variables of the applied module and, where different, of the planned one. */
   before: Record<string, string>;
   after?: Record<string, string>;
-  /** Resources of the applied module in state ("aws_lambda_function.request", ...); all by default. */
+  /** Instances of the applied module in state ('terraform_data.package["request"]', ...); all by default. */
   inState?: string[];
   /** Functions that exist in AWS, by role; both by default. */
   inAws?: Role[];
-  /** State written by 0.1.0, whose request resources had no count (no index key). */
-  unindexedRequest?: boolean;
 }
 const CASES = {
   unchanged: { before: { name_prefix: "unchanged" } },
   setting: { before: { name_prefix: "setting" }, after: { name_prefix: "setting", wallarm_mode: "async" } },
   half_applied: {
     before: { name_prefix: "half" },
-    inState: ["terraform_data.request_package", "terraform_data.response_package"],
+    inState: [at("terraform_data.package", "request"), at("terraform_data.package", "response")],
     inAws: [],
   },
   deleted: { before: { name_prefix: "deleted" }, inAws: ["response"] },
   renamed: { before: { name_prefix: "old-name" }, after: { name_prefix: "new-name" } },
+  // One block over both functions: adding one must leave the other's zip and version alone.
+  response_added: {
+    before: { name_prefix: "added", create_response_function: "false" },
+    after: { name_prefix: "added" },
+    inState: ["terraform_data.package", "aws_cloudwatch_log_group.this", "aws_lambda_function.this"].map((r) => at(r, "request")),
+    inAws: ["request"],
+  },
   moved_zips: { before: { name_prefix: "moved" }, after: { name_prefix: "moved", package_output_dir: "build/zips" } },
-  upgraded: { before: { name_prefix: "upgraded" }, unindexedRequest: true },
   // Module parity (issue 9 item 4): first deploys in the second plan.
   disabled: { before: { name_prefix: "disabled", create: "false" }, inState: [], inAws: [] },
   own_groups: { before: { name_prefix: "own-groups", create_log_groups: "false" }, inState: [], inAws: [] },
@@ -223,9 +229,8 @@ ${calls.join("")}`;
     // What each case's first apply left: state as planned (the zips it named) and the functions in AWS.
     const state = Object.entries(CASES as Record<string, Case>).flatMap(([name, c]) => {
       const zip = (role: Role) =>
-        (first.get(`module.${name}.terraform_data.${role}_package[0]`)?.after?.input as { zip: string } | undefined)?.zip ?? "";
-      const applied = appliedState(name, c.before.name_prefix, { request: zip("request"), response: zip("response") }, c.unindexedRequest);
-      return c.inState ? applied.filter((r) => c.inState?.includes(`${r.type}.${r.name}`)) : applied;
+        (first.get(`module.${name}.${at("terraform_data.package", role)}`)?.after?.input as { zip: string } | undefined)?.zip ?? "";
+      return appliedState(name, c.before.name_prefix, { request: zip("request"), response: zip("response") }, c.inState);
     });
     const existing = Object.values(CASES as Record<string, Case>).flatMap((c) =>
       (c.inAws ?? ROLES).map((role) => `${c.before.name_prefix}-${role}`),
@@ -239,16 +244,17 @@ ${calls.join("")}`;
   const change = (plan: Map<string, Change>, name: CaseName, address: string) => plan.get(`module.${name}.${address}`);
   const actions = (plan: Map<string, Change>, name: CaseName, address: string) => change(plan, name, address)?.actions ?? [];
   /** The archive's planned read: ["read"] when deferred to apply, [] when read at plan. */
-  const zipRead = (plan: Map<string, Change>, name: CaseName, role: Role) => actions(plan, name, `data.terraform_remote_state.${role}[0]`);
+  const zipRead = (plan: Map<string, Change>, name: CaseName, role: Role) =>
+    actions(plan, name, at("data.terraform_remote_state.package", role));
 
   it("first deploy: both zips are built at apply, content-addressed, and the functions created", () => {
     for (const role of ROLES) {
       expect(zipRead(first, "unchanged", role)).toEqual(["read"]);
-      expect(actions(first, "unchanged", `aws_lambda_function.${role}[0]`)).toEqual(["create"]);
-      const { zip } = change(first, "unchanged", `terraform_data.${role}_package[0]`)?.after?.input as { zip: string };
+      expect(actions(first, "unchanged", at("aws_lambda_function.this", role))).toEqual(["create"]);
+      const { zip } = change(first, "unchanged", at("terraform_data.package", role))?.after?.input as { zip: string };
       expect(zip).toMatch(new RegExp(`^\\./\\.terraform/wallarm-connector/unchanged-${role}-[0-9a-f]{16}\\.zip$`));
     }
-    const zip = (name: CaseName) => (change(first, name, "terraform_data.request_package[0]")?.after?.input as { zip: string }).zip;
+    const zip = (name: CaseName) => (change(first, name, at("terraform_data.package", "request"))?.after?.input as { zip: string }).zip;
     // Same code and settings under another name: another zip file, same content hash.
     expect(zip("setting").replace("setting-", "")).toBe(zip("unchanged").replace("unchanged-", ""));
   });
@@ -278,41 +284,43 @@ ${calls.join("")}`;
   it("a setting changed: new zips at apply, the functions updated in place (a new version)", () => {
     for (const role of ROLES) {
       expect(zipRead(second, "setting", role)).toEqual(["read"]);
-      expect(actions(second, "setting", `aws_lambda_function.${role}[0]`)).toEqual(["update"]);
+      expect(actions(second, "setting", at("aws_lambda_function.this", role))).toEqual(["update"]);
     }
   });
 
   it("a first apply that failed after the packages: the missing functions get their zips at apply", () => {
     for (const role of ROLES) {
-      expect(actions(second, "half_applied", `terraform_data.${role}_package[0]`)).toEqual(["update"]);
+      expect(actions(second, "half_applied", at("terraform_data.package", role))).toEqual(["update"]);
       expect(zipRead(second, "half_applied", role)).toEqual(["read"]);
-      expect(actions(second, "half_applied", `aws_lambda_function.${role}[0]`)).toEqual(["create"]);
+      expect(actions(second, "half_applied", at("aws_lambda_function.this", role))).toEqual(["create"]);
     }
   });
 
   it("a function deleted outside Terraform: its zip is built at apply, the other's is not needed", () => {
     expect(zipRead(second, "deleted", "request")).toEqual(["read"]);
     expect(zipRead(second, "deleted", "response")).toEqual([]);
+    expect(actions(second, "deleted", at("aws_lambda_function.this", "response"))).toEqual(["no-op"]);
+  });
+
+  it("the response function turned on: only its zip is built at apply, the request function is left as it is", () => {
+    expect(zipRead(second, "response_added", "response")).toEqual(["read"]);
+    expect(actions(second, "response_added", at("aws_lambda_function.this", "response"))).toEqual(["create"]);
+    expect(zipRead(second, "response_added", "request")).toEqual([]);
+    expect(actions(second, "response_added", at("aws_lambda_function.this", "request"))).toEqual(["no-op"]);
   });
 
   it("a rename: new zips at apply, each new function and log group created before the old one goes", () => {
     for (const role of ROLES) {
       expect(zipRead(second, "renamed", role)).toEqual(["read"]);
-      expect(actions(second, "renamed", `aws_lambda_function.${role}[0]`)).toEqual(["create", "delete"]);
-      expect(actions(second, "renamed", `aws_cloudwatch_log_group.${role}[0]`)).toEqual(["create", "delete"]);
+      expect(actions(second, "renamed", at("aws_lambda_function.this", role))).toEqual(["create", "delete"]);
+      expect(actions(second, "renamed", at("aws_cloudwatch_log_group.this", role))).toEqual(["create", "delete"]);
     }
   });
 
   it("another package_output_dir: the zips are built at apply in the new folder", () => {
     expect(zipRead(second, "moved_zips", "request")).toEqual(["read"]);
-    const { zip } = change(second, "moved_zips", "terraform_data.request_package[0]")?.after?.input as { zip: string };
+    const { zip } = change(second, "moved_zips", at("terraform_data.package", "request"))?.after?.input as { zip: string };
     expect(zip).toMatch(/^build\/zips\/moved-request-[0-9a-f]{16}\.zip$/);
-  });
-
-  it("state written before the create switch (request without an index) moves, nothing is replaced", () => {
-    const moved = [...second].filter(([address]) => address.startsWith("module.upgraded."));
-    expect(moved.filter(([, c]) => c.actions.includes("delete") || c.actions.includes("create"))).toEqual([]);
-    expect(actions(second, "upgraded", "aws_lambda_function.request[0]")).toEqual(["no-op"]);
   });
 
   describe("module parity: create switch and log groups", () => {
@@ -336,9 +344,7 @@ ${calls.join("")}`;
 
     it("create_log_groups = false uses the existing groups: functions created, no group, names still given", () => {
       const addresses = resourcesOf("own_groups").map(([address]) => address);
-      expect(addresses).toEqual(
-        expect.arrayContaining(["module.own_groups.aws_lambda_function.request[0]", "module.own_groups.aws_lambda_function.response[0]"]),
-      );
+      expect(addresses).toEqual(expect.arrayContaining(ROLES.map((role) => `module.own_groups.${at("aws_lambda_function.this", role)}`)));
       expect(addresses.filter((a) => a.includes("aws_cloudwatch_log_group"))).toEqual([]);
       expect(outputs.own_groups).toMatchObject({
         request_log_group_name: "/aws/lambda/us-east-1.own-groups-request",
@@ -348,7 +354,7 @@ ${calls.join("")}`;
 
     it("created log groups carry the KMS key and skip_destroy", () => {
       for (const role of ROLES) {
-        expect(change(second, "kms_groups", `aws_cloudwatch_log_group.${role}[0]`)?.after).toMatchObject({
+        expect(change(second, "kms_groups", at("aws_cloudwatch_log_group.this", role))?.after).toMatchObject({
           name: `/aws/lambda/us-east-1.kms-groups-${role}`,
           kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
           skip_destroy: true,
@@ -359,43 +365,53 @@ ${calls.join("")}`;
   });
 });
 
-/** State of one applied module call: packages as `zips` named them, log groups and functions. */
+/**
+ * State of one applied module call: packages as `zips` named them, log groups and functions,
+ * each resource with an instance per role; only the instances in `inState` when given.
+ */
 function appliedState(
   moduleName: string,
   prefix: string,
   zips: Record<Role, string>,
-  unindexedRequest = false,
+  inState?: string[],
 ): Array<{ type: string; name: string }> {
   const AWS = 'provider["registry.terraform.io/hashicorp/aws"]';
-  const resource = (type: string, name: string, role: Role, attributes: Record<string, unknown>, provider = AWS) => ({
+  const resource = (type: string, name: string, attributes: (role: Role) => Record<string, unknown>, provider = AWS) => ({
     module: `module.${moduleName}`,
     mode: "managed",
     type,
     name,
     provider,
-    instances: [{ ...(unindexedRequest && role === "request" ? {} : { index_key: 0 }), schema_version: 0, attributes }],
+    instances: ROLES.filter((role) => inState?.includes(at(`${type}.${name}`, role)) ?? true).map((role) => ({
+      index_key: role,
+      schema_version: 0,
+      attributes: attributes(role),
+    })),
   });
-  return ROLES.flatMap((role) => {
-    const name = `${prefix}-${role}`;
-    const input = { value: { zip: zips[role], function_exists: true }, type: ["object", { zip: "string", function_exists: "bool" }] };
-    return [
-      resource(
-        "terraform_data",
-        `${role}_package`,
-        role,
-        { id: `package-${role}`, input, output: input, triggers_replace: null },
-        'provider["terraform.io/builtin/terraform"]',
-      ),
-      resource("aws_cloudwatch_log_group", role, role, {
-        id: `/aws/lambda/us-east-1.${name}`,
-        name: `/aws/lambda/us-east-1.${name}`,
-        retention_in_days: 30,
-        log_group_class: "STANDARD",
-        skip_destroy: false,
-        tags: {},
-        tags_all: {},
-      }),
-      resource("aws_lambda_function", role, role, {
+  const input = (role: Role) => ({
+    value: { zip: zips[role], function_exists: true },
+    type: ["object", { zip: "string", function_exists: "bool" }],
+  });
+  const logGroup = (role: Role) => `/aws/lambda/us-east-1.${prefix}-${role}`;
+  return [
+    resource(
+      "terraform_data",
+      "package",
+      (role) => ({ id: `package-${role}`, input: input(role), output: input(role), triggers_replace: null }),
+      'provider["terraform.io/builtin/terraform"]',
+    ),
+    resource("aws_cloudwatch_log_group", "this", (role) => ({
+      id: logGroup(role),
+      name: logGroup(role),
+      retention_in_days: 30,
+      log_group_class: "STANDARD",
+      skip_destroy: false,
+      tags: {},
+      tags_all: {},
+    })),
+    resource("aws_lambda_function", "this", (role) => {
+      const name = `${prefix}-${role}`;
+      return {
         id: name,
         function_name: name,
         arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
@@ -416,7 +432,7 @@ function appliedState(
         skip_destroy: false,
         tags: {},
         tags_all: {},
-      }),
-    ];
-  });
+      };
+    }),
+  ].filter((r) => r.instances.length > 0);
 }

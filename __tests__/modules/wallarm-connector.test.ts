@@ -51,15 +51,26 @@ const synth = (stack: TerraformStack): Json => JSON.parse(Testing.fullSynth(stac
 describe("two connectors in one user stack", () => {
   const { stack } = userStack();
   const json = synth(stack);
-  const functions = Object.values(json.resource.aws_lambda_function);
+  const locals = (json as unknown as { locals: Record<string, unknown> }).locals;
+  /** Each connector's functions by role, as its settings local writes them (for_each of every element). */
+  const roles = Object.values(locals).flatMap((value) =>
+    typeof value === "object" && value !== null && "request" in value && "response" in value
+      ? Object.values(value as Record<string, { name: string; create: unknown }>)
+      : [],
+  );
 
   test("functions and roles are named from namePrefix, and no Terraform address is shared", () => {
-    const created = functions.filter((f) => f.count === undefined);
-    expect(created.map((f) => f.function_name).sort()).toEqual(["blog-request", "shop-request", "shop-response"]);
-    // createResponseFunction = false: the response function is there with a count of 0.
-    const absent = functions.filter((f) => f.count !== undefined);
-    expect(absent.map((f) => [f.function_name, String(f.count)])).toEqual([
-      ["blog-response", expect.stringMatching(/^(0|\$\{false \? 1 : 0\})$/)],
+    expect(
+      roles
+        .filter((f) => f.create === true)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(["blog-request", "shop-request", "shop-response"]);
+    // createResponseFunction = false: the response function is filtered out of for_each.
+    expect(roles.filter((f) => f.create !== true)).toEqual([expect.objectContaining({ name: "blog-response", create: false })]);
+    expect(Object.values(json.resource.aws_lambda_function).map((f) => f.function_name)).toEqual([
+      "${each.value.name}",
+      "${each.value.name}",
     ]);
     expect(
       Object.values(json.resource.aws_iam_role)
@@ -67,7 +78,7 @@ describe("two connectors in one user stack", () => {
         .sort(),
     ).toEqual(["blog-edge", "shop-edge", "users-own-role"]);
     expect(Object.keys(json.resource.aws_iam_role)).toContain("this"); // the user's own, untouched
-    expect(Object.keys(json.resource.aws_lambda_function).filter((a) => a.startsWith("shop_"))).toHaveLength(2);
+    expect(Object.keys(json.resource.aws_lambda_function).filter((a) => a.startsWith("shop_"))).toHaveLength(1);
   });
 
   test("every AWS resource and data source of the connectors uses the us-east-1 provider; the user's do not", () => {
@@ -92,17 +103,20 @@ describe("two connectors in one user stack", () => {
       {
         event_type: "origin-request",
         include_body: true,
-        lambda_arn: expect.stringMatching(/^\$\{aws_lambda_function\.shop_.*\.qualified_arn\}$/),
+        lambda_arn: expect.stringMatching(/^\$\{aws_lambda_function\.shop_[A-Za-z0-9_]+\["request"\]\.qualified_arn\}$/),
       },
       {
         event_type: "origin-response",
         include_body: false,
-        lambda_arn: expect.stringMatching(/^\$\{aws_lambda_function\.shop_.*\.qualified_arn\}$/),
+        lambda_arn: expect.stringMatching(/^\$\{aws_lambda_function\.shop_[A-Za-z0-9_]+\["response"\]\.qualified_arn\}$/),
       },
     ]);
-    const request = behavior[0].lambda_arn as string;
-    const address = /aws_lambda_function\.([^.]+)\./.exec(request)![1];
-    expect(json.resource.aws_lambda_function[address].function_name).toBe("shop-request");
+    // The instance is shop's own function: its for_each holds shop's roles.
+    const address = /aws_lambda_function\.([A-Za-z0-9_]+)\[/.exec(behavior[0].lambda_arn as string)![1];
+    expect(behavior[1].lambda_arn).toContain(`aws_lambda_function.${address}[`);
+    const created = /local\.([A-Za-z0-9_]+)/.exec(json.resource.aws_lambda_function[address].for_each as string)![1];
+    const settings = /local\.([A-Za-z0-9_]+)/.exec(locals[created] as string)![1];
+    expect(locals[settings]).toMatchObject({ request: { name: "shop-request" }, response: { name: "shop-response" } });
   });
 
   test("each connector's config.json carries its own settings", () => {

@@ -106,7 +106,12 @@ function renderKey(key: string): string {
 /** A value as HCL source; a multi-line value's later lines are indented for `indent`. */
 export function renderValue(value: Json, indent: number, reference = false): string {
   if (value === null) return "null";
-  if (typeof value === "string") return reference ? value : renderString(value);
+  if (typeof value === "string") {
+    // A multi-line expression (a `for` written out line by line) is written relative to the
+    // line it starts on: its later lines move in with the block it lands in.
+    const text = reference ? value : renderString(value);
+    return text.replace(/\n/g, `\n${pad(indent)}`);
+  }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";

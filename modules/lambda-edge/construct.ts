@@ -1,6 +1,8 @@
 // The Lambda@Edge request and response functions of the Wallarm connector: each a published
 // version of `index.js` (the esbuild bundle) plus `config.json`, zipped by the archive provider.
-// Usable in a generated module (moduleLayout) and, any number of times, in a user's stack.
+// Written once over the two: every element is one block with `for_each` over the functions that
+// are created, keyed "request" and "response". Usable in a generated module (moduleLayout) and,
+// any number of times, in a user's stack.
 import type { HandlerConfig } from "../../handlers/config";
 import { CONFIG_KEYS } from "../../handlers/config";
 import {
@@ -11,6 +13,7 @@ import {
   DataAwsRegion,
   LambdaFunction,
   TerraformData,
+  TerraformIterator,
   TerraformLocal,
   Token,
 } from "../cdktf";
@@ -21,7 +24,7 @@ import { bare } from "../expression";
 type Setting<T> = T | string;
 
 /**
- * With `moduleLayout` the elements get the generated module's names (aws_lambda_function.request,
+ * With `moduleLayout` the elements get the generated module's names (aws_lambda_function.this,
  * local.config_json); otherwise cdktf's construct-unique ones, so two connectors in one stack
  * never collide. References are tokens (or, for locals, the local's own name) either way.
  */
@@ -56,22 +59,35 @@ export interface LambdaEdgeProps extends LayoutProps {
 
 export type FunctionRole = "request" | "response";
 const ROLES: readonly FunctionRole[] = ["request", "response"];
+const DESCRIPTIONS: Readonly<Record<FunctionRole, string>> = {
+  request: "Wallarm connector: sends each request to the Wallarm node",
+  response: "Wallarm connector: reports each response to the Wallarm node",
+};
 
-/** The conditions that are not literally true, as one bare expression; undefined when none. */
+/** The conditions that are not literally true, as one bare expression ("false" if one literally is); undefined when none. */
 function condition(...settings: Array<Setting<boolean> | undefined>): string | undefined {
+  if (settings.includes(false)) return "false";
   const open = settings.filter((s): s is Setting<boolean> => s !== undefined && s !== true);
   return open.length === 0 ? undefined : open.map((s) => bare(s)).join(" && ");
 }
+/** A condition as a value: a literal where it is one. */
+const flag = (when: string | undefined) => (when === undefined ? true : when === "false" ? false : `\${${when}}`);
 /** `count` for resources that exist when `when` holds (no count when it always does). */
 const countWhen = (when: string | undefined) => (when === undefined ? undefined : Token.asNumber(`\${${when} ? 1 : 0}`));
 
 export class LambdaEdge extends Construct {
-  readonly request: LambdaFunction;
-  readonly response: LambdaFunction;
-  /** The association map terraform-aws-modules/cloudfront accepts, keyed by event type. */
+  /**
+   * Both functions: one resource with an instance per created role (`for_each`). Read an
+   * instance's attributes with functionAttribute().
+   */
+  readonly lambdaFunctions: LambdaFunction;
+  /** The association map terraform-aws-modules/cloudfront accepts, keyed by event type (created functions only). */
   readonly associations: string;
   readonly configJson: string;
-  private readonly functions: Record<FunctionRole, { fn: LambdaFunction; when: string | undefined; logGroupName: string }>;
+  /** Per role: the condition it is created on (undefined: always) and its log group's name. */
+  private readonly roles: Record<FunctionRole, { when: string | undefined; logGroupName: string }>;
+  /** The created functions' settings by role, bare (`local.edge_functions_created`). */
+  private readonly created: string;
 
   constructor(scope: Construct, id: string, props: LambdaEdgeProps) {
     super(scope, id);
@@ -87,172 +103,193 @@ export class LambdaEdge extends Construct {
     const configJson = new TerraformLocal(this, "config_json", `\${jsonencode(${handlerConfig.asString})}`);
     named(configJson, "config_json", props);
     this.configJson = configJson.asString;
+    // A local is named, not referenced by a token, inside a larger template (cdktf leaves
+    // `${...}` around it there); locals never cross stacks.
+    const configJsonLocal = `local.${configJson.friendlyUniqueId}`;
 
     // Which functions exist in AWS now: a function that does not (first deploy, a first apply
     // that failed half-way, deleted outside Terraform, renamed) gets its zip built at apply.
     const create = condition(props.create);
     const existing = new DataAwsLambdaFunctions(this, "existing_functions", { count: countWhen(create) });
     named(existing, "existing", props);
-    const shared: Shared = {
-      region: region.id,
-      // A local is named, not referenced by a token, inside a larger template (cdktf leaves
-      // `${...}` around it there); locals never cross stacks.
-      configJson: `local.${configJson.friendlyUniqueId}`,
-      existingNames: `${existing.fqn}${create === undefined ? "" : "[0]"}.function_names`,
-    };
+    const existingNames = `${existing.fqn}${create === undefined ? "" : "[0]"}.function_names`;
 
-    const built = Object.fromEntries(
-      ROLES.map((role) => {
-        const when = condition(props.create, role === "response" ? props.createResponseFunction : true);
-        return [role, { ...edgeFunction(this, role, when, props, shared), when }];
-      }),
-    ) as LambdaEdge["functions"];
-    this.functions = built;
-    this.request = built.request.fn;
-    this.response = built.response.fn;
+    // Replicas log to /aws/lambda/us-east-1.<name> in the region where they ran; the group in
+    // us-east-1 is the one a us-east-1 provider can own, the others Lambda creates on first use.
+    this.roles = Object.fromEntries(
+      ROLES.map((role) => [
+        role,
+        {
+          when: condition(props.create, role === "response" ? props.createResponseFunction : true),
+          logGroupName: `/aws/lambda/us-east-1.${props.namePrefix}-${role}`,
+        },
+      ]),
+    ) as LambdaEdge["roles"];
 
-    const associations = new TerraformLocal(
-      this,
-      "edge_associations",
-      Object.fromEntries(
-        ROLES.map((role) => [
-          `${props.trigger}-${role}`,
-          {
-            event_type: `${props.trigger}-${role}`,
-            lambda_arn: this.functionAttribute(role, "qualified_arn"),
-            include_body: role === "request",
-          },
-        ]),
-      ),
-    );
-    named(associations, "edge_associations", props);
-    // Filtered on what is known at plan (which functions are created), never on the ARNs: those
-    // are unknown on a first deploy and would make the whole map "known after apply".
-    const created = named(
+    // What differs between the two functions, written once per role.
+    const edgeFunctions = named(
       new TerraformLocal(
         this,
-        "edge_functions_created",
+        "edge_functions",
         Object.fromEntries(
-          ROLES.map((role) => [
-            `${props.trigger}-${role}`,
-            this.functions[role].when === undefined ? true : `\${${this.functions[role].when}}`,
-          ]),
+          ROLES.map((role) => {
+            const { when, logGroupName } = this.roles[role];
+            return [
+              role,
+              {
+                create: flag(when),
+                name: `${props.namePrefix}-${role}`,
+                description: DESCRIPTIONS[role],
+                bundle: `${props.bundleDir}/${role}.js`,
+                log_group: logGroupName,
+                event_type: `${props.trigger}-${role}`,
+                include_body: role === "request",
+              },
+            ];
+          }),
         ),
       ),
+      "edge_functions",
+      props,
+    );
+    // The functions created, filtered on flags known at plan (variables, never ARNs): the
+    // for_each of every element below, and the keys of the association map, which are so
+    // known on a first deploy too.
+    const created = named(
+      new TerraformLocal(this, "edge_functions_created", `\${{ for role, fn in ${edgeFunctions.asString} : role => fn if fn.create }}`),
       "edge_functions_created",
       props,
     );
-    this.associations = `\${{ for event_type, association in ${associations.asString} : event_type => association if ${created.asString}[event_type] }}`;
+    this.created = `local.${created.friendlyUniqueId}`;
+    const each = TerraformIterator.fromMap(created.asAnyMap);
+
+    // A saved plan applied in another job has no zip, so the archive is read (and the zip
+    // written) at apply whenever the function needs it. The archive takes its path from this
+    // resource's output, which is unknown at plan whenever the input changes: when the zip's
+    // name does (it holds the function name and a hash of the content, folder aside), and while
+    // the function is missing in AWS, because then `function_exists` is unknown until apply
+    // (timestamp() is). After apply it is true, so an unchanged function plans no change.
+    const zip = `${props.packageOutputDir}/\${each.value.name}-\${substr(sha256(join("", [filesha256(each.value.bundle), ${configJsonLocal}])), 0, 16)}.zip`;
+    const packageVersion = named(
+      new TerraformData(this, "package", {
+        forEach: each,
+        input: {
+          zip,
+          function_exists: `\${contains(${existingNames}, each.value.name) ? true : timestamp() != ""}`,
+        },
+      }),
+      "package",
+      props,
+    );
+
+    // The archives read the zip names through a local, not from terraform_data itself: Terraform
+    // defers a data source whenever a managed resource it references directly has a change
+    // pending, in any instance, which would rebuild both zips (and plan an update of the
+    // unchanged function) when one function changes. Through the local each archive waits only
+    // on its own name being unknown.
+    const zips = named(
+      new TerraformLocal(this, "package_zips", `\${{ for role, package in ${packageVersion.fqn} : role => package.output.zip }}`),
+      "package_zips",
+      props,
+    );
+    const archive = named(
+      new DataArchiveFile(this, "package_zip", {
+        forEach: each,
+        type: "zip",
+        outputPath: `\${local.${zips.friendlyUniqueId}[each.key]}`,
+        source: [
+          { filename: "index.js", content: "${file(each.value.bundle)}" },
+          { filename: "config.json", content: `\${${configJsonLocal}}` },
+        ],
+      }),
+      "package",
+      props,
+    );
+
+    const createLogGroups = condition(props.createLogGroups);
+    const logGroup = named(
+      new CloudwatchLogGroup(this, "log_group", {
+        forEach:
+          createLogGroups === undefined ? each : TerraformIterator.fromMap(Token.asAnyMap(`\${${createLogGroups} ? ${this.created} : {}}`)),
+        name: "${each.value.log_group}",
+        retentionInDays: props.logRetentionInDays as number,
+        kmsKeyId: props.logGroupKmsKeyId as string | undefined,
+        skipDestroy: props.logGroupSkipDestroy as boolean | undefined,
+        tags: props.tags as Record<string, string>,
+        // A rename creates the new group with the new function, before the old ones go.
+        lifecycle: { createBeforeDestroy: true },
+      }),
+      "this",
+      props,
+    );
+
+    const regionId = region.id;
+    this.lambdaFunctions = named(
+      new LambdaFunction(this, "function", {
+        forEach: each,
+        functionName: "${each.value.name}",
+        description: "${each.value.description}",
+        role: props.roleArn,
+        handler: "index.handler",
+        runtime: props.runtime,
+        architectures: ["x86_64"],
+        memorySize: props.memorySize as number,
+        timeout: props.timeout as number,
+        publish: true,
+        filename: `\${${archive.fqn}[each.key].output_path}`,
+        sourceCodeHash: `\${${archive.fqn}[each.key].output_base64sha256}`,
+        skipDestroy: props.skipDestroy as boolean,
+        tags: props.tags as Record<string, string>,
+        lifecycle: {
+          // A rename creates the new function, the distribution moves to it, and only then the old
+          // one goes (a replicated function cannot be deleted while CloudFront still runs it).
+          createBeforeDestroy: true,
+          precondition: [
+            {
+              condition: `\${${regionId} == "us-east-1"}`,
+              errorMessage:
+                "Lambda@Edge functions must be created in us-east-1, but this module's aws provider is for " +
+                `${regionId}. Pass a us-east-1 provider to the module: providers = { aws = aws.us_east_1 }.`,
+            },
+          ],
+        },
+        // The groups exist before the functions can log, so Lambda never creates them first.
+        dependsOn: [logGroup],
+      }),
+      "this",
+      props,
+    );
+
+    // Written out as terraform-aws-modules would: one line per attribute of the association.
+    const associations = named(
+      new TerraformLocal(
+        this,
+        "edge_associations",
+        [
+          "${{",
+          `  for role, fn in ${this.created} : fn.event_type => {`,
+          "    event_type   = fn.event_type",
+          `    lambda_arn   = ${this.lambdaFunctions.fqn}[role].qualified_arn`,
+          "    include_body = fn.include_body",
+          "  }",
+          "}}",
+        ].join("\n"),
+      ),
+      "edge_associations",
+      props,
+    );
+    this.associations = associations.asString;
   }
 
   /** An attribute of a function, null when it is not created. */
   functionAttribute(role: FunctionRole, attribute: string): string {
-    const { fn, when } = this.functions[role];
-    return when === undefined ? `\${${fn.fqn}.${attribute}}` : `\${one(${fn.fqn}[*].${attribute})}`;
+    const instance = `${this.lambdaFunctions.fqn}["${role}"].${attribute}`;
+    return this.roles[role].when === undefined ? `\${${instance}}` : `\${try(${instance}, null)}`;
   }
 
   /** Name of the us-east-1 log group a function writes to (created here or not), null without the function. */
   logGroupName(role: FunctionRole): string {
-    const { when, logGroupName } = this.functions[role];
-    return when === undefined ? logGroupName : `\${${when} ? "${logGroupName}" : null}`;
+    const { when, logGroupName } = this.roles[role];
+    return when === undefined ? logGroupName : `\${try(${this.created}["${role}"].log_group, null)}`;
   }
-}
-
-/** What both functions use. */
-interface Shared {
-  readonly region: string;
-  /** The config.json local, bare (`local.config_json`). */
-  readonly configJson: string;
-  /** Names of the functions in the provider's region, read at plan. */
-  readonly existingNames: string;
-}
-
-/** One function: its package (built at apply when the function needs it), the function and its log group. */
-function edgeFunction(
-  scope: Construct,
-  role: FunctionRole,
-  when: string | undefined,
-  props: LambdaEdgeProps,
-  shared: Shared,
-): { fn: LambdaFunction; logGroupName: string } {
-  const functionName = `${props.namePrefix}-${role}`;
-  const count = countWhen(when);
-  const index = when === undefined ? "" : "[0]";
-  const bundle = `${props.bundleDir}/${role}.js`;
-
-  // A saved plan applied in another job has no zip, so the archive is read (and the zip
-  // written) at apply whenever the function needs it. The archive takes its path from this
-  // resource's output, which is unknown at plan whenever the input changes: when the zip's
-  // name does (it holds the function name and a hash of the content, folder aside), and while
-  // the function is missing in AWS, because then `function_exists` is unknown until apply
-  // (timestamp() is). After apply it is true, so an unchanged function plans no change.
-  const zip = `${props.packageOutputDir}/${functionName}-\${substr(sha256(join("", [filesha256("${bundle}"), ${shared.configJson}])), 0, 16)}.zip`;
-  const packageVersion = new TerraformData(scope, `${role}_package`, {
-    count,
-    input: {
-      zip,
-      function_exists: `\${contains(${shared.existingNames}, "${functionName}") ? true : timestamp() != ""}`,
-    },
-  });
-  named(packageVersion, `${role}_package`, props);
-
-  const archive = new DataArchiveFile(scope, `${role}_package_zip`, {
-    count,
-    type: "zip",
-    outputPath: `\${${packageVersion.fqn}${index}.output.zip}`,
-    source: [
-      { filename: "index.js", content: `\${file("${bundle}")}` },
-      { filename: "config.json", content: `\${${shared.configJson}}` },
-    ],
-  });
-  named(archive, role, props);
-
-  // Replicas log to /aws/lambda/us-east-1.<name> in the region where they ran; the group in
-  // us-east-1 is the one a us-east-1 provider can own, the others Lambda creates on first use.
-  const logGroupName = `/aws/lambda/us-east-1.${functionName}`;
-  const logGroup = new CloudwatchLogGroup(scope, `${role}_log_group`, {
-    count: countWhen(condition(when, props.createLogGroups)),
-    name: logGroupName,
-    retentionInDays: props.logRetentionInDays as number,
-    kmsKeyId: props.logGroupKmsKeyId as string | undefined,
-    skipDestroy: props.logGroupSkipDestroy as boolean | undefined,
-    tags: props.tags as Record<string, string>,
-    // A rename creates the new group with the new function, before the old ones go.
-    lifecycle: { createBeforeDestroy: true },
-  });
-  named(logGroup, role, props);
-
-  const fn = new LambdaFunction(scope, `${role}_function`, {
-    count,
-    functionName,
-    description: `Wallarm connector: ${role === "request" ? "sends each request to the Wallarm node" : "reports each response to the Wallarm node"}`,
-    role: props.roleArn,
-    handler: "index.handler",
-    runtime: props.runtime,
-    architectures: ["x86_64"],
-    memorySize: props.memorySize as number,
-    timeout: props.timeout as number,
-    publish: true,
-    filename: `\${${archive.fqn}${index}.output_path}`,
-    sourceCodeHash: `\${${archive.fqn}${index}.output_base64sha256}`,
-    skipDestroy: props.skipDestroy as boolean,
-    tags: props.tags as Record<string, string>,
-    lifecycle: {
-      // A rename creates the new function, the distribution moves to it, and only then the old
-      // one goes (a replicated function cannot be deleted while CloudFront still runs it).
-      createBeforeDestroy: true,
-      precondition: [
-        {
-          condition: `\${${shared.region} == "us-east-1"}`,
-          errorMessage:
-            "Lambda@Edge functions must be created in us-east-1, but this module's aws provider is for " +
-            `${shared.region}. Pass a us-east-1 provider to the module: providers = { aws = aws.us_east_1 }.`,
-        },
-      ],
-    },
-    // The group exists before the function can log, so Lambda never creates it first.
-    dependsOn: [logGroup],
-  });
-  named(fn, role, props);
-  return { fn, logGroupName };
 }

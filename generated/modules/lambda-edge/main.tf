@@ -18,21 +18,34 @@ locals {
     metrics_namespace           = var.metrics_namespace
   }
   config_json = jsonencode(local.handler_config)
-  edge_associations = {
-    "${var.trigger}-request" = {
+  edge_functions = {
+    request = {
+      create       = var.create
+      name         = "${var.name_prefix}-request"
+      description  = "Wallarm connector: sends each request to the Wallarm node"
+      bundle       = "${path.module}/dist/request.js"
+      log_group    = "/aws/lambda/us-east-1.${var.name_prefix}-request"
       event_type   = "${var.trigger}-request"
-      lambda_arn   = one(aws_lambda_function.request[*].qualified_arn)
       include_body = true
     }
-    "${var.trigger}-response" = {
+    response = {
+      create       = var.create && var.create_response_function
+      name         = "${var.name_prefix}-response"
+      description  = "Wallarm connector: reports each response to the Wallarm node"
+      bundle       = "${path.module}/dist/response.js"
+      log_group    = "/aws/lambda/us-east-1.${var.name_prefix}-response"
       event_type   = "${var.trigger}-response"
-      lambda_arn   = one(aws_lambda_function.response[*].qualified_arn)
       include_body = false
     }
   }
-  edge_functions_created = {
-    "${var.trigger}-request"  = var.create
-    "${var.trigger}-response" = var.create && var.create_response_function
+  edge_functions_created = { for role, fn in local.edge_functions : role => fn if fn.create }
+  package_zips           = { for role, package in terraform_data.package : role => package.output.zip }
+  edge_associations = {
+    for role, fn in local.edge_functions_created : fn.event_type => {
+      event_type   = fn.event_type
+      lambda_arn   = aws_lambda_function.this[role].qualified_arn
+      include_body = fn.include_body
+    }
   }
 }
 
@@ -42,14 +55,14 @@ data "aws_lambda_functions" "existing" {
   count = var.create ? 1 : 0
 }
 
-data "archive_file" "request" {
-  count = var.create ? 1 : 0
+data "archive_file" "package" {
+  for_each = local.edge_functions_created
 
   type        = "zip"
-  output_path = terraform_data.request_package[0].output.zip
+  output_path = local.package_zips[each.key]
 
   source {
-    content  = file("${path.module}/dist/request.js")
+    content  = file(each.value.bundle)
     filename = "index.js"
   }
 
@@ -59,45 +72,19 @@ data "archive_file" "request" {
   }
 }
 
-data "archive_file" "response" {
-  count = var.create && var.create_response_function ? 1 : 0
-
-  type        = "zip"
-  output_path = terraform_data.response_package[0].output.zip
-
-  source {
-    content  = file("${path.module}/dist/response.js")
-    filename = "index.js"
-  }
-
-  source {
-    content  = local.config_json
-    filename = "config.json"
-  }
-}
-
-resource "terraform_data" "request_package" {
-  count = var.create ? 1 : 0
+resource "terraform_data" "package" {
+  for_each = local.edge_functions_created
 
   input = {
-    zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-request-${substr(sha256(join("", [filesha256("${path.module}/dist/request.js"), local.config_json])), 0, 16)}.zip"
-    function_exists = contains(data.aws_lambda_functions.existing[0].function_names, "${var.name_prefix}-request") ? true : timestamp() != ""
+    zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${each.value.name}-${substr(sha256(join("", [filesha256(each.value.bundle), local.config_json])), 0, 16)}.zip"
+    function_exists = contains(data.aws_lambda_functions.existing[0].function_names, each.value.name) ? true : timestamp() != ""
   }
 }
 
-resource "terraform_data" "response_package" {
-  count = var.create && var.create_response_function ? 1 : 0
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = var.create_log_groups ? local.edge_functions_created : {}
 
-  input = {
-    zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${var.name_prefix}-response-${substr(sha256(join("", [filesha256("${path.module}/dist/response.js"), local.config_json])), 0, 16)}.zip"
-    function_exists = contains(data.aws_lambda_functions.existing[0].function_names, "${var.name_prefix}-response") ? true : timestamp() != ""
-  }
-}
-
-resource "aws_cloudwatch_log_group" "request" {
-  count = var.create && var.create_log_groups ? 1 : 0
-
-  name              = "/aws/lambda/us-east-1.${var.name_prefix}-request"
+  name              = each.value.log_group
   kms_key_id        = var.log_group_kms_key_id
   retention_in_days = var.log_retention_in_days
   skip_destroy      = var.log_group_skip_destroy
@@ -109,26 +96,11 @@ resource "aws_cloudwatch_log_group" "request" {
   }
 }
 
-resource "aws_cloudwatch_log_group" "response" {
-  count = var.create && var.create_response_function && var.create_log_groups ? 1 : 0
+resource "aws_lambda_function" "this" {
+  for_each = local.edge_functions_created
 
-  name              = "/aws/lambda/us-east-1.${var.name_prefix}-response"
-  kms_key_id        = var.log_group_kms_key_id
-  retention_in_days = var.log_retention_in_days
-  skip_destroy      = var.log_group_skip_destroy
-
-  tags = var.tags
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_lambda_function" "request" {
-  count = var.create ? 1 : 0
-
-  function_name    = "${var.name_prefix}-request"
-  description      = "Wallarm connector: sends each request to the Wallarm node"
+  function_name    = each.value.name
+  description      = each.value.description
   role             = var.role_arn
   handler          = "index.handler"
   runtime          = var.runtime
@@ -136,8 +108,8 @@ resource "aws_lambda_function" "request" {
   memory_size      = var.memory_size
   timeout          = var.timeout
   publish          = true
-  filename         = data.archive_file.request[0].output_path
-  source_code_hash = data.archive_file.request[0].output_base64sha256
+  filename         = data.archive_file.package[each.key].output_path
+  source_code_hash = data.archive_file.package[each.key].output_base64sha256
   skip_destroy     = var.skip_destroy
 
   tags = var.tags
@@ -151,35 +123,5 @@ resource "aws_lambda_function" "request" {
     }
   }
 
-  depends_on = [aws_cloudwatch_log_group.request]
-}
-
-resource "aws_lambda_function" "response" {
-  count = var.create && var.create_response_function ? 1 : 0
-
-  function_name    = "${var.name_prefix}-response"
-  description      = "Wallarm connector: reports each response to the Wallarm node"
-  role             = var.role_arn
-  handler          = "index.handler"
-  runtime          = var.runtime
-  architectures    = ["x86_64"]
-  memory_size      = var.memory_size
-  timeout          = var.timeout
-  publish          = true
-  filename         = data.archive_file.response[0].output_path
-  source_code_hash = data.archive_file.response[0].output_base64sha256
-  skip_destroy     = var.skip_destroy
-
-  tags = var.tags
-
-  lifecycle {
-    create_before_destroy = true
-
-    precondition {
-      condition     = data.aws_region.current.id == "us-east-1"
-      error_message = "Lambda@Edge functions must be created in us-east-1, but this module's aws provider is for ${data.aws_region.current.id}. Pass a us-east-1 provider to the module: providers = { aws = aws.us_east_1 }."
-    }
-  }
-
-  depends_on = [aws_cloudwatch_log_group.response]
+  depends_on = [aws_cloudwatch_log_group.this]
 }
