@@ -3,6 +3,7 @@
 import type { LookupAddress, lookup as dnsLookup } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { connect as tlsConnect, createSecureContext, type TLSSocket } from "node:tls";
+import { codedError } from "./transport";
 
 /** The longest a request waits for a name resolution it cannot share or reuse. */
 export const LOOKUP_TIMEOUT_MS = 1000;
@@ -53,7 +54,7 @@ export function nodeTarget(node: URL, caPem: string | null): NodeTarget {
         socket.destroy();
         reject(err);
       };
-      const timer = setTimeout(() => fail(Object.assign(new Error("connect timeout"), { code: "ETIMEDOUT" })), timeoutMs).unref();
+      const timer = setTimeout(() => fail(codedError("connect timeout", "ETIMEDOUT")), timeoutMs).unref();
       socket.once("error", fail);
       socket.once("secureConnect", () => {
         clearTimeout(timer);
@@ -92,7 +93,7 @@ export function onceResolver(hostname: string, resolve: Resolve = systemResolve)
     if (cached) return void process.nextTick(reply, null);
     const timer = setTimeout(() => {
       waiting = waiting.filter((w) => w !== wake);
-      reply(Object.assign(new Error(`lookup ${hostname} timed out`), { code: "EAI_AGAIN" }));
+      reply(codedError(`lookup ${hostname} timed out`, "EAI_AGAIN"));
     }, LOOKUP_TIMEOUT_MS).unref();
     const wake = (err: NodeJS.ErrnoException | null): void => {
       clearTimeout(timer);

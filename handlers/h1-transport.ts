@@ -4,9 +4,10 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
+import { now } from "./clock";
 import type { NodeTarget } from "./connect";
 import type { NodeRequest } from "./protocol";
-import { type Exchange, IDLE_MS, settleOnce } from "./transport";
+import { codedError, type Exchange, IDLE_MS, settleOnce } from "./transport";
 
 export interface H1Transport {
   open(req: NodeRequest): Exchange;
@@ -26,14 +27,14 @@ export function h1Transport(target: NodeTarget): H1Transport {
         }
       })({ keepAlive: true })
     : new HttpAgent({ keepAlive: true });
-  agent.on("free", (socket: Duplex) => lastUsed.set(socket, Date.now()));
+  agent.on("free", (socket: Duplex) => lastUsed.set(socket, now()));
   const request = target.secure ? httpsRequest : httpRequest;
 
   // A frozen container runs no timers: idle sockets are judged when the next request comes.
   const dropIdle = (): void => {
-    const now = Date.now();
+    const at = now();
     for (const sockets of Object.values(agent.freeSockets)) {
-      for (const socket of sockets ?? []) if (now - (lastUsed.get(socket) ?? now) > IDLE_MS) socket.destroy();
+      for (const socket of sockets ?? []) if (at - (lastUsed.get(socket) ?? at) > IDLE_MS) socket.destroy();
     }
   };
 
@@ -63,7 +64,7 @@ export function h1Transport(target: NodeTarget): H1Transport {
       });
       out.on("error", done);
       // Every exchange closes; only one closed before its answer needs an error (and its stack).
-      out.on("close", () => response ?? done(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })));
+      out.on("close", () => response ?? done(codedError("socket hang up", "ECONNRESET")));
     });
     out.end(req.body);
     return {

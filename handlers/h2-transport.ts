@@ -3,9 +3,10 @@
 // that sat idle, takes no new streams.
 import type { ClientHttp2Session, ClientHttp2Stream, connect } from "node:http2";
 import type { TLSSocket } from "node:tls";
+import { now } from "./clock";
 import type { NodeTarget } from "./connect";
 import { http2Headers, type NodeRequest } from "./protocol";
-import { type Exchange, IDLE_MS, settleOnce } from "./transport";
+import { codedError, type Exchange, IDLE_MS, settleOnce } from "./transport";
 
 /** Sessions opened at most when every open one has all its streams in use. */
 export const MAX_SESSIONS = 4;
@@ -53,7 +54,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
     const socket = await handshake;
     if (socket.alpnProtocol !== "h2") return { kind: "http/1.1", socket };
     const session = loadHttp2()(`https://${target.hostname}:${target.port}`, { createConnection: () => socket });
-    const pooled: Pooled = { session, active: 0, lastUsed: Date.now(), closing: false };
+    const pooled: Pooled = { session, active: 0, lastUsed: now(), closing: false };
     session.unref(); // a stream left in the background must not keep a process alive
     session.on("error", () => retire(pooled)); // streams report their own errors
     session.on("goaway", (_code: number, lastStreamId: number) => {
@@ -70,8 +71,8 @@ export function h2Transport(target: NodeTarget): H2Transport {
   };
 
   const acquire = (timeoutMs: number): Promise<Opened> => {
-    const now = Date.now();
-    for (const p of [...pool]) if (p.active === 0 && now - p.lastUsed > IDLE_MS) retire(p);
+    const at = now();
+    for (const p of [...pool]) if (p.active === 0 && at - p.lastUsed > IDLE_MS) retire(p);
     const open = pool.filter((p) => !p.closing && !p.session.destroyed);
     const free = open.find((p) => p.active < (p.session.remoteSettings.maxConcurrentStreams ?? 100));
     if (free) return Promise.resolve({ kind: "h2", pooled: free });
@@ -105,15 +106,12 @@ export function h2Transport(target: NodeTarget): H2Transport {
     let sent = false;
     const released = (): void => {
       pooled.active--;
-      pooled.lastUsed = Date.now();
+      pooled.lastUsed = now();
       if (pooled.closing && pooled.active === 0 && !pooled.session.closed) pooled.session.close();
     };
     stream.once("close", released);
     const closedEarly = (): Error =>
-      Object.assign(new Error(`stream closed before an answer (code ${stream.rstCode ?? "none"})`), {
-        code: "ERR_HTTP2_STREAM_ERROR",
-        rstCode: stream.rstCode,
-      });
+      codedError(`stream closed before an answer (code ${stream.rstCode ?? "none"})`, "ERR_HTTP2_STREAM_ERROR");
     const written = new Promise<Error | undefined>((resolve) => {
       const done = settleOnce(resolve);
       // "finish" can come before the frame ending the stream leaves nghttp2 (Node completes the

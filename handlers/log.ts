@@ -11,3 +11,6 @@ export function log(level: LogLevel, event: string, fields: LogFields = {}): voi
   if (level === "info") console.log(line);
   else console.error(line);
 }
+
+/** The `action` field of a line about a request the node did not judge: what the fail policy did. */
+export const failAction = (failOpen: boolean): "pass" | "fail_closed" => (failOpen ? "pass" : "fail_closed");

@@ -1,6 +1,7 @@
 // Metrics without a log line per request: each function instance counts in memory and writes one
 // CloudWatch embedded metric format (EMF) line per event type once the interval has passed, at
 // the start of an invocation (a frozen instance runs no timers).
+import { now } from "./clock";
 
 export const COUNTERS = ["Requests", "Inspected", "Skipped", "Blocked", "NodeFailures", "CopiesLost", "BreakerOpen"] as const;
 export type Counter = (typeof COUNTERS)[number];
@@ -26,9 +27,9 @@ export interface Metrics {
  */
 export const latencyBucket = (ms: number): number => Number((10 ** (Math.ceil(Math.log10(Math.max(ms, 1)) * 10) / 10)).toPrecision(2));
 
-export function metrics(namespace: string, intervalMs: number, write: (line: string) => void, now = Date.now()): Metrics {
+export function metrics(namespace: string, intervalMs: number, write: (line: string) => void, started = now()): Metrics {
   let tallies: Record<string, Tally> = {};
-  let last = now;
+  let last = started;
   const tally = (eventType: string): Tally =>
     (tallies[eventType] ??= {
       counts: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Tally["counts"],

@@ -1,6 +1,7 @@
 // Sends NodeRequests to the node: HTTP/2 when a TLS node offers it by ALPN, HTTP/1.1 otherwise,
 // over connections kept for the container's life. Never rejects: every failure becomes a
 // SendOutcome with a reason, so callers decide the fail policy in one place.
+import { now } from "./clock";
 import { nodeTarget } from "./connect";
 import { h1Transport } from "./h1-transport";
 import { h2Transport } from "./h2-transport";
@@ -74,18 +75,16 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
         clearTimeout(flushTimer);
         resolve(outcome);
       };
+      const timeLeft = (): number => Math.max(1, deadline - now());
       let exchange: Exchange | undefined;
       let flushTimer: NodeJS.Timeout | undefined;
       let timedOut = false;
       // unref: a request left running in the background must not keep a process alive.
-      const timer = setTimeout(
-        () => {
-          timedOut = true;
-          exchange?.abort();
-          settle({ kind: "failed", reason: "timeout" });
-        },
-        Math.max(1, deadline - Date.now()),
-      ).unref();
+      const timer = setTimeout(() => {
+        timedOut = true;
+        exchange?.abort();
+        settle({ kind: "failed", reason: "timeout" });
+      }, timeLeft()).unref();
       if (!opts.waitForAnswer) {
         flushTimer = setTimeout(() => settle({ kind: "failed", reason: "timeout", code: "FLUSH_TIMEOUT" }), opts.flushMs ?? 100).unref();
       }
@@ -100,7 +99,7 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
         } else settle(failure);
       };
 
-      open(req, Math.max(1, deadline - Date.now())).then((ex) => {
+      open(req, timeLeft()).then((ex) => {
         exchange = ex;
         if (timedOut) return ex.abort(); // the time was up while connecting
         if (!opts.waitForAnswer) void ex.written.then((err) => err ?? settle({ kind: "sent" }));
@@ -115,8 +114,8 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
             // The node closed a connection that had served before: once more on a fresh one,
             // with the same request id. After "sent", in the background with its own budget.
             const retry = settled
-              ? attempt(req, { ...opts, waitForAnswer: true }, Date.now() + opts.timeoutMs, false)
-              : attempt(req, opts, Math.max(deadline, Date.now() + 1), false);
+              ? attempt(req, { ...opts, waitForAnswer: true }, now() + opts.timeoutMs, false)
+              : attempt(req, opts, Math.max(deadline, now() + 1), false);
             void retry.then((outcome) => {
               if (outcome.kind === "failed" && settled?.kind === "sent") opts.onLost?.(outcome);
               else settle(outcome);
@@ -129,7 +128,7 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
     });
 
   return {
-    send: (req, opts) => attempt(req, opts, Date.now() + opts.timeoutMs, true),
+    send: (req, opts) => attempt(req, opts, now() + opts.timeoutMs, true),
     // The first request joins this handshake; a failure here is the first request's to report.
     warm: (timeoutMs) =>
       void h2?.acquire(timeoutMs).then(

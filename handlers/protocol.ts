@@ -159,20 +159,14 @@ export function isWireSafe(key: string, value: string): boolean {
 
 /**
  * The escaped form of a header: in the name, every byte that is not a token character; in the
- * value, controls but tab, DEL and edge blanks; in both, every "%" — so decoding %XX gives the
- * exact bytes back and can never turn the name into another one (x-wallarm%2Dmode stays itself).
+ * value, controls but tab, DEL and edge blanks (a byte string holds nothing above U+00FF); in
+ * both, every "%" — so decoding %XX gives the exact bytes back and can never turn the name into
+ * another one (x-wallarm%2Dmode stays itself).
  */
 export function escapeField(key: string, value: string): [string, string] {
-  const name = byteString(key).replace(/[^!#$&'*+\-.^_`|~0-9A-Za-z]/g, (c) => percent(c.charCodeAt(0)));
-  const raw = byteString(value);
-  const last = raw.length - 1;
-  const escaped = [...raw]
-    .map((c, i) => {
-      const b = c.charCodeAt(0);
-      const edge = (i === 0 || i === last) && (b === 0x20 || b === 0x09);
-      return b === 0x25 || edge || b === 0x7f || (b < 0x20 && b !== 0x09) ? percent(b) : c;
-    })
-    .join("");
+  const escape = (c: string): string => percent(c.charCodeAt(0));
+  const name = byteString(key).replace(/[^!#$&'*+\-.^_`|~0-9A-Za-z]/g, escape);
+  const escaped = byteString(value).replace(/%|[^\t\x20-\x7e\x80-\xff]|^[ \t]|[ \t]$/g, escape);
   return [name || "%", escaped];
 }
 
@@ -205,7 +199,7 @@ export function http2Headers(req: NodeRequest): OutgoingHttpHeaders {
       // Valid as it is (a "%" counts as an escape), or escaped: a listed Host has its "%"
       // escaped already; otherwise they must be too, and Host is listed.
       const escaped = listed.includes("host");
-      const valid = !/[^A-Za-z0-9\-._~!$&'()*+,;=:@[\]%]/.test(value);
+      const valid = !value.replace(/%/g, "").match(NOT_AUTHORITY);
       headers[":authority"] = valid ? value : value.replace(NOT_AUTHORITY, (c) => (c === "%" && escaped ? c : percent(c.charCodeAt(0))));
       if (!valid && !escaped) listed.push("host");
       continue;

@@ -3,9 +3,10 @@
 import type { CloudFrontRequest } from "aws-lambda";
 import { join } from "node:path";
 import { breaker } from "./breaker";
+import { now } from "./clock";
 import { ConfigResult, HandlerConfig, readConfig } from "./config";
 import { requestFilter } from "./filters";
-import { log, type LogFields } from "./log";
+import { failAction, log, type LogFields } from "./log";
 import { type Counter, metrics, type Metrics } from "./metrics";
 import { createNodeClient, NodeClient } from "./node-client";
 import type { NodeRequest } from "./protocol";
@@ -39,9 +40,9 @@ const FLUSH_MS = 100;
  * logged once as `lostEvent` and counted by the breaker.
  */
 export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, lostEvent: string, fields: LogFields): Promise<void> {
-  const started = Date.now();
+  const started = now();
   const lost = (reason: string, code: string | undefined, phase: string): void => {
-    log("warn", lostEvent, { ...fields, reason, code, phase, elapsed_ms: Date.now() - started });
+    log("warn", lostEvent, { ...fields, reason, code, phase, elapsed_ms: now() - started });
     rt.metrics.count(String(fields.event_type), "CopiesLost");
     rt.guard.record(false, reason);
   };
@@ -64,7 +65,7 @@ export function admit(
   eventType: string,
   request: CloudFrontRequest,
 ): Counter & ("Skipped" | "BreakerOpen" | "Inspected") {
-  rt.metrics.flush(Date.now());
+  rt.metrics.flush(now());
   rt.metrics.count(eventType, "Requests");
   const fate = rt.skip?.(request.method, request.uri) ? "Skipped" : rt.guard.allow() ? "Inspected" : "BreakerOpen";
   rt.metrics.count(eventType, fate);
@@ -85,7 +86,7 @@ export function getRuntime(): Runtime {
 export function buildRuntime(result: ConfigResult): Runtime {
   if (!result.ok) {
     // Logged once per cold start; every invocation then follows fail_open.
-    log("error", "config_invalid", { reason: result.reason, action: result.failOpen ? "pass" : "fail_closed" });
+    log("error", "config_invalid", { reason: result.reason, action: failAction(result.failOpen) });
     return { ok: false, failOpen: result.failOpen };
   }
   if (result.unknownKeys.length > 0) log("warn", "config_unknown_keys", { keys: result.unknownKeys });
@@ -109,11 +110,11 @@ export function buildRuntime(result: ConfigResult): Runtime {
 
 function nodeGuard(config: HandlerConfig): NodeGuard {
   const state = breaker(config.circuit_breaker_threshold, config.circuit_breaker_cooldown_ms);
-  const action = config.fail_open ? "pass" : "fail_closed";
+  const action = failAction(config.fail_open);
   return {
-    allow: () => state.allow(Date.now()),
+    allow: () => state.allow(now()),
     record: (ok, reason) => {
-      const change = ok ? state.success(Date.now()) : state.failure(Date.now());
+      const change = ok ? state.success(now()) : state.failure(now());
       if (change?.state === "open") {
         log("error", "breaker_open", { failures: change.failures, reason, cooldown_ms: config.circuit_breaker_cooldown_ms, action });
       } else if (change?.state === "closed") {

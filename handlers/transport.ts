@@ -29,3 +29,6 @@ export const settleOnce = <T>(resolve: (value: T) => void): ((value: T) => void)
     resolve(value);
   };
 };
+
+/** An Error carrying a Node-style code, as the node client classifies failures by code. */
+export const codedError = (message: string, code: string): Error & { code: string } => Object.assign(new Error(message), { code });

@@ -3,8 +3,9 @@
 // generator (generate.ts), the local edge demo, the bench and the tests; the CLI is
 // scripts/bundle-handlers.ts.
 import { build } from "esbuild";
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { minify } from "uglify-js";
 import { PROJECT_ROOT } from "./project-root";
 
 export const HANDLER_NAMES = ["request", "response"] as const;
@@ -18,19 +19,20 @@ const INTERNAL_PROPERTIES = [
   ...["kind", "written", "answer", "processed", "retryable", "abort", "pooled", "goawayLast", "active", "lastUsed", "closing"],
   ...["waitForAnswer", "timeoutMs", "flushMs", "onLost", "forgetAddress", "connectTls", "tlsSocket", "acquire", "exchange", "adopt"],
   ...["allow", "record", "success", "failure", "openMs", "failOpen", "unknownKeys", "client", "guard", "metrics", "skip", "secure"],
-  ...["counts", "buckets", "stats", "oversized", "latency", "flush"],
+  ...["counts", "buckets", "stats", "oversized", "latency", "flush", "send", "warm", "open", "count", "ok", "at", "default", "pattern"],
 ];
 
 export async function bundleHandlers(outDir: string): Promise<Array<{ name: string; file: string; bytes: number }>> {
   const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
   const out = resolve(outDir);
+  mkdirSync(out, { recursive: true });
   const results = [];
   for (const name of HANDLER_NAMES) {
     const file = join(out, `${name}.js`);
-    await build({
+    const bundled = await build({
       entryPoints: [join(PROJECT_ROOT, "handlers", `${name}.ts`)],
-      outfile: file,
       bundle: true,
+      write: false,
       platform: "node",
       target: "node20",
       format: "cjs",
@@ -42,7 +44,20 @@ export async function bundleHandlers(outDir: string): Promise<Array<{ name: stri
       define: { __CONNECTOR_VERSION__: JSON.stringify(version) },
       logLevel: "warning",
     });
-    results.push({ name, file, bytes: statSync(file).size });
+    const code = compact(bundled.outputFiles[0].text);
+    writeFileSync(file, code);
+    results.push({ name, file, bytes: Buffer.byteLength(code) });
   }
   return results;
+}
+
+/**
+ * A second, whole-program minification pass: UglifyJS turns function declarations into arrows
+ * and merges statements where esbuild keeps them, about 6% of each bundle. Safe transforms only
+ * (no `unsafe`), so the bundles behave as esbuild wrote them; the handler tests run on the result.
+ */
+function compact(code: string): string {
+  const result = minify(code, { toplevel: true, compress: { passes: 3 }, mangle: { toplevel: true } });
+  if (result.error) throw result.error;
+  return result.code;
 }

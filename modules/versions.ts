@@ -10,6 +10,15 @@ export const AWS_PROVIDER: ProviderRequirement = {
   why: "`skip_destroy` on aws_lambda_function (and its retried deletion of replicated Lambda@Edge functions) arrived in 4.57.0; everything else used is older. 5.x and 6.x are admitted.",
 };
 
+/**
+ * The same floor for the modules without functions, so the connector's modules install together;
+ * their own resources need nothing as recent.
+ */
+export const AWS_PROVIDER_SHARED_FLOOR: ProviderRequirement = {
+  ...AWS_PROVIDER,
+  why: "The connector's one floor, so its modules install together: lambda-edge needs 4.57.0 for `skip_destroy` on its functions; this module's own resources are older. 5.x and 6.x are admitted.",
+};
+
 export const ARCHIVE_PROVIDER: ProviderRequirement = {
   source: "hashicorp/archive",
   version: ">= 2.0.0",

@@ -47,11 +47,10 @@ describe("bundles", () => {
     console.log(sizes.map((s) => `${s.name}.js: ${s.raw} bytes raw, ${s.gzip} bytes gzip`).join("\n"));
     for (const s of sizes) {
       expect(s.gzip).toBeLessThan(1024 * 1024);
-      // The budget (docs/handlers.md): dependency-free, loads fast. The request function carries
-      // the request filters and the blocking page on top of what both functions share.
-      expect(s.raw).toBeLessThanOrEqual((s.name === "request" ? 18 : 16) * 1024);
+      // The budget (docs/handlers.md): dependency-free, loads fast.
+      expect(s.raw).toBeLessThanOrEqual(16 * 1024);
       expect(s.code).not.toMatch(/sourceMappingURL|require\("(?!node:)[a-z@]/); // only Node built-ins
-      expect(s.code).toContain(`"${version}"`);
+      expect(s.code).toContain(`cloudfront/${version}`); // the x-wallarm-connector value
     }
   });
 

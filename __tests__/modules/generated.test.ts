@@ -115,6 +115,34 @@ describe.each(moduleDirs)("references in %s", (dir) => {
   });
 });
 
+describe.each(moduleDirs.filter((dir) => dir.startsWith("examples/")))("providers of %s", (dir) => {
+  it("are each used: the default by a resource of the example's own, an alias by a module or resource", async () => {
+    const main = readFileSync(join(GENERATED_DIR, dir, "main.tf"), "utf8");
+    const hcl = (await parse("main.tf", main)) as { provider?: { aws?: Array<{ alias?: string }> } };
+    const configurations = (hcl.provider?.aws ?? []).map((p) => (p.alias ? `aws.${p.alias}` : "aws"));
+    expect(configurations).toContain("aws.us_east_1");
+    const resources = [...main.matchAll(/^(resource|data) "aws_[a-z0-9_]+" "[^"]+" \{\n([\s\S]*?)^\}/gm)].map((m) => m[2]);
+    for (const configuration of configurations) {
+      const used =
+        configuration === "aws"
+          ? resources.some((body) => !/^\s*provider\s*=/m.test(body))
+          : new RegExp(`=\\s*${configuration.replace(".", "\\.")}\\b`).test(main);
+      expect(`${configuration} ${used ? "used" : "declared but unused"}`).toBe(`${configuration} used`);
+    }
+  });
+});
+
+describe.each(moduleDirs.filter((dir) => dir.startsWith("modules/")))("Requirements of %s", (dir) => {
+  it("give a reason for the aws floor that names only resources the module has", () => {
+    const readme = readFileSync(join(GENERATED_DIR, dir, "README.md"), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith("| [aws]") && line.split("|").length > 4);
+    expect(row).toBeDefined();
+    const main = readFileSync(join(GENERATED_DIR, dir, "main.tf"), "utf8");
+    const named = [...(row ?? "").matchAll(/\baws_[a-z0-9_]+/g)].map((m) => m[0]);
+    expect(named.filter((type) => !main.includes(`"${type}"`))).toEqual([]);
+  });
+});
+
 const binary = terraformBinary();
 const describeTerraform = binary ? describe : describe.skip;
 if (!binary) console.warn("terraform is not on the PATH: skipping `terraform fmt -check` and `terraform validate`.");

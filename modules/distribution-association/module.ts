@@ -3,7 +3,7 @@
 import { Construct, TerraformLocal, Token } from "../cdktf";
 import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../cloudfront-policies";
 import { ModuleStack, type Validation, type VariableSpec } from "../module-stack";
-import { AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
+import { AWS_PROVIDER_SHARED_FLOOR, REQUIRED_TERRAFORM } from "../versions";
 import { DistributionAssociation } from "./construct";
 
 /** A published version of a function in us-east-1: CloudFront rejects $LATEST and aliases. */
@@ -355,7 +355,7 @@ export class DistributionAssociationModule extends ModuleStack {
       path: "modules/distribution-association",
       title: "CloudFront associations for the Wallarm connector",
       requiredVersion: REQUIRED_TERRAFORM,
-      providers: { aws: AWS_PROVIDER },
+      providers: { aws: AWS_PROVIDER_SHARED_FLOOR },
     });
 
     const v = this.variables(DISTRIBUTION_ASSOCIATION_VARIABLES);

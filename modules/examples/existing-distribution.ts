@@ -16,6 +16,7 @@ export class ExistingDistributionExample extends ExampleStack {
       },
       origin_domain_name: { type: "string", description: "Domain name of the distribution's origin." },
     });
+    this.defaultProvider(); // for the distribution below
     this.connector({ wallarm_node_url: v.wallarm_node_url, trigger: "origin" });
 
     const distribution = new CloudfrontDistribution(this, "distribution", {

@@ -1,7 +1,7 @@
 // generated/modules/iam-trust: the execution role of the connector's functions as a module.
 import { Construct, TerraformLocal } from "../cdktf";
 import { ModuleStack, type VariableSpec } from "../module-stack";
-import { AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
+import { AWS_PROVIDER_SHARED_FLOOR, REQUIRED_TERRAFORM } from "../versions";
 import { IamTrust, ROLE_DESCRIPTION } from "./construct";
 
 /** An IAM managed policy: AWS's (account `aws`) or a customer's. */
@@ -135,7 +135,7 @@ export class IamTrustModule extends ModuleStack {
       path: "modules/iam-trust",
       title: "IAM role for the Wallarm connector Lambda@Edge functions",
       requiredVersion: REQUIRED_TERRAFORM,
-      providers: { aws: AWS_PROVIDER },
+      providers: { aws: AWS_PROVIDER_SHARED_FLOOR },
     });
 
     const v = this.variables(IAM_TRUST_VARIABLES);
