@@ -134,8 +134,8 @@ const percent = (byte: number): string => `%${byte.toString(16).toUpperCase().pa
 
 /** A string's UTF-8 bytes, one char per byte: what HTTP clients write as Latin-1 is then UTF-8. */
 export function byteString(s: string): string {
-  const utf8 = Buffer.from(s, "utf8");
-  return utf8.length === s.length ? s : utf8.toString("latin1");
+  // ASCII (the common case) is its own byte string: counted without allocating a Buffer.
+  return Buffer.byteLength(s, "utf8") === s.length ? s : Buffer.from(s, "utf8").toString("latin1");
 }
 
 /**

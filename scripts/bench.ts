@@ -6,7 +6,7 @@
 // - TLS with a private CA made at run time (tools/pki.ts); the handler trusts it by node_ca_pem.
 // - The node is tools/h2-node.ts (HTTP/2 + HTTP/1.1 by ALPN, or HTTP/1.1 only for the fallback).
 // - A TCP relay (tools/bench/relay.ts) between client and node adds a round-trip time (default
-//   2.7 ms, `npm run bench -- --rtt-ms 5`): on loopback every client looks free, with a network
+//   2.7 ms, `npm run bench -- --rtt-ms 5`; `-- --only inline,cold` runs those phases alone): on loopback every client looks free, with a network
 //   in between the round trips a client saves or wastes show.
 // - The bundles run as Lambda runs them: index.js next to config.json in a fresh folder, loaded
 //   with require. Cold starts and freezes run in fresh child processes (tools/bench/*-child.ts).
@@ -84,11 +84,17 @@ type Proto = "h2" | "h1";
 const PROTO_LABEL: Record<Proto, string> = { h2: "node h2+h1.1", h1: "node h1.1 only" };
 const CONTEXT = { functionName: "us-east-1.wallarm-connector-bench", awsRequestId: "bench" } as Context;
 
-function rttFromArgs(): number {
+/** The value of `--name value` or `--name=value`, if given. */
+function argValue(name: string): string | undefined {
   const args = process.argv.slice(2);
-  const i = args.findIndex((a) => a === "--rtt-ms" || a.startsWith("--rtt-ms="));
-  if (i < 0) return DEFAULT_RTT_MS;
-  const raw = args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
+}
+
+function rttFromArgs(): number {
+  const raw = argValue("--rtt-ms");
+  if (raw === undefined) return DEFAULT_RTT_MS;
   const value = Number(raw);
   if (!(value >= 0 && value <= 200)) throw new Error(`--rtt-ms must be a number of ms (0-200), got ${raw}`);
   return value;
@@ -1069,7 +1075,8 @@ async function run(): Promise<void> {
   progress(`building bundles and certificates (RTT ${RTT_MS} ms)`);
   const env = await setup();
   bundleSizes(env);
-  for (const [name, limitMs, body] of PHASES) {
+  const only = argValue("--only")?.split(",");
+  for (const [name, limitMs, body] of PHASES.filter(([name]) => !only || only.some((word) => name.startsWith(word)))) {
     currentPhase = name;
     progress(`${name} (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
     try {
