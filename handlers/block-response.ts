@@ -2,7 +2,6 @@
 // Both must be valid Lambda@Edge generated responses: within the trigger's size limit, and
 // `cache-control: no-store` because CloudFront caches responses generated at origin-request.
 import type { CloudFrontHeaders, CloudFrontResultResponse } from "aws-lambda";
-import { STATUS_CODES } from "node:http";
 import type { HandlerConfig } from "./config";
 import type { EventType } from "./event";
 
@@ -28,7 +27,8 @@ function generated(status: number, contentType: string, body: string): CloudFron
     "content-type": [{ key: "Content-Type", value: contentType }],
     "cache-control": [{ key: "Cache-Control", value: "no-store" }],
   };
-  const description = STATUS_CODES[status];
+  // node:http is loaded by the first generated response only: an HTTP/2 node never needs it.
+  const description = (require("node:http") as typeof import("node:http")).STATUS_CODES[status];
   return { status: String(status), ...(description ? { statusDescription: description } : {}), headers, bodyEncoding: "text", body };
 }
 

@@ -1,7 +1,6 @@
 // HTTP/1.1 to the node over one keep-alive agent per container: for http:// nodes and for TLS
 // nodes that do not offer HTTP/2. Each request in flight holds a connection until its answer.
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { now } from "./clock";
@@ -16,19 +15,21 @@ export interface H1Transport {
 }
 
 export function h1Transport(target: NodeTarget): H1Transport {
+  // Loaded when first needed: a node that speaks HTTP/2 never needs them (1-2 ms at cold start).
+  const http = (target.secure ? require("node:https") : require("node:http")) as typeof import("node:https");
   let spare: TLSSocket | undefined;
   const lastUsed = new WeakMap<Duplex, number>();
   const agent = target.secure
-    ? new (class extends HttpsAgent {
+    ? new (class extends http.Agent {
         createConnection(): Duplex {
           const socket = spare && !spare.destroyed ? spare : target.tlsSocket(["http/1.1"]);
           spare = undefined;
           return socket;
         }
       })({ keepAlive: true })
-    : new HttpAgent({ keepAlive: true });
+    : new http.Agent({ keepAlive: true });
   agent.on("free", (socket: Duplex) => lastUsed.set(socket, now()));
-  const request = target.secure ? httpsRequest : httpRequest;
+  const request = http.request;
 
   // A frozen container runs no timers: idle sockets are judged when the next request comes.
   const dropIdle = (): void => {

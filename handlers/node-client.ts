@@ -3,7 +3,7 @@
 // SendOutcome with a reason, so callers decide the fail policy in one place.
 import { now } from "./clock";
 import { nodeTarget } from "./connect";
-import { h1Transport } from "./h1-transport";
+import { type H1Transport, h1Transport } from "./h1-transport";
 import { h2Transport } from "./h2-transport";
 import { fitsHttp2, type NodeRequest } from "./protocol";
 import type { TLSSocket } from "node:tls";
@@ -47,23 +47,25 @@ export interface NodeClient {
 
 export function createNodeClient(node: URL, caPem: string | null): NodeClient {
   const target = nodeTarget(node, caPem);
-  const h1 = h1Transport(target);
+  let h1: H1Transport | undefined;
+  const http1 = (): H1Transport => (h1 ??= h1Transport(target)); // on first use: see h1Transport
   const h2 = target.secure ? h2Transport(target) : undefined;
+  if (!h2) http1(); // an http:// node needs it for the first request: loaded at init
   let protocol: "probe" | "h1" = h2 ? "probe" : "h1";
 
   // The node chose HTTP/1.1 by ALPN: the probe's connection serves the next request, and
   // HTTP/1.1 is kept for the container's life.
   const keepHttp1 = (socket: TLSSocket): void => {
-    if (protocol === "probe") h1.adopt(socket);
+    if (protocol === "probe") http1().adopt(socket);
     protocol = "h1";
   };
 
   const open = async (req: NodeRequest, timeoutMs: number): Promise<Exchange> => {
-    if (!h2 || protocol === "h1" || !fitsHttp2(req)) return h1.open(req);
+    if (!h2 || protocol === "h1" || !fitsHttp2(req)) return http1().open(req);
     const opened = await h2.acquire(timeoutMs);
     if (opened.kind === "h2") return h2.exchange(opened.pooled, req);
     keepHttp1(opened.socket);
-    return h1.open(req);
+    return http1().open(req);
   };
 
   const attempt = (req: NodeRequest, opts: SendOptions, deadline: number, mayRetry: boolean): Promise<SendOutcome> =>

@@ -7,12 +7,14 @@ import type {
   CloudFrontResponseResult,
   CloudFrontResultResponse,
 } from "aws-lambda";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { version } from "../../package.json";
 import { bundleHandlers } from "../../modules/bundle-handlers";
+import { lambdaFolder } from "../../tools/lambda-folder";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "./certs";
 import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_RESPONSE, requestEvent } from "./fixtures";
@@ -66,6 +68,33 @@ describe("bundles", () => {
     } finally {
       rmSync(other, { recursive: true, force: true });
     }
+  });
+});
+
+describe("cold start", () => {
+  // Node's HTTP/1.1 modules take 1-2 ms to load: a container whose node speaks HTTP/2 (and that
+  // has blocked nothing yet) never loads them. Checked in a fresh process, as Lambda loads it.
+  const modulesAfterLoad = async (nodeUrl: string): Promise<string[]> => {
+    const dir = lambdaFolder("lambda-modules-", join(await distDir(), "request.js"), JSON.stringify({ wallarm_node_url: nodeUrl }));
+    try {
+      const script = `require(${JSON.stringify(join(dir, "index.js"))});
+        process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13))));
+        process.exit(0);`;
+      return JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 10_000 })) as string[];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  test("an https node: TLS is loaded at init, node:http and node:https are not", async () => {
+    const loaded = await modulesAfterLoad("https://127.0.0.1:9");
+    expect(loaded).toContain("tls");
+    expect(loaded).not.toContain("http");
+    expect(loaded).not.toContain("https");
+  });
+
+  test("an http:// node: node:http is loaded at init, the first request needs it", async () => {
+    expect(await modulesAfterLoad("http://127.0.0.1:9")).toContain("http");
   });
 });
 
