@@ -34,8 +34,11 @@ interface Pooled {
 export type Opened = { kind: "h2"; pooled: Pooled } | { kind: "http/1.1"; socket: TLSSocket };
 
 export interface H2Transport {
-  /** Resolves with a session to use, or the socket of a node that does not speak HTTP/2. */
-  acquire(timeoutMs: number): Promise<Opened>;
+  /**
+   * A session to use (at once when one is open), or the socket of a node that does not speak
+   * HTTP/2 (after the handshake).
+   */
+  acquire(timeoutMs: number): Opened | Promise<Opened>;
   exchange(pooled: Pooled, req: NodeRequest): Exchange;
 }
 
@@ -70,15 +73,13 @@ export function h2Transport(target: NodeTarget): H2Transport {
     return { kind: "h2", pooled };
   };
 
-  const acquire = (timeoutMs: number): Promise<Opened> => {
+  const acquire = (timeoutMs: number): Opened | Promise<Opened> => {
     const at = now();
     for (const p of [...pool]) if (p.active === 0 && at - p.lastUsed > IDLE_MS) retire(p);
     const open = pool.filter((p) => !p.closing && !p.session.destroyed);
     const free = open.find((p) => p.active < (p.session.remoteSettings.maxConcurrentStreams ?? 100));
-    if (free) return Promise.resolve({ kind: "h2", pooled: free });
-    if (open.length > 0 && open.length >= MAX_SESSIONS) {
-      return Promise.resolve({ kind: "h2", pooled: open.reduce((a, b) => (b.active < a.active ? b : a)) });
-    }
+    if (free) return { kind: "h2", pooled: free };
+    if (open.length > 0 && open.length >= MAX_SESSIONS) return { kind: "h2", pooled: open.reduce((a, b) => (b.active < a.active ? b : a)) };
     // One handshake at a time: a burst of requests shares the session being opened.
     connecting ??= connect(timeoutMs).finally(() => (connecting = undefined));
     return connecting;

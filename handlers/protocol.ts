@@ -89,34 +89,35 @@ function connectorHeaders(requestId: string, mode: WallarmMode): Array<[string, 
   ];
 }
 
-export function mirrorRequest(view: RequestEventView, node: URL, mode: WallarmMode): NodeRequest {
+/** The node's copy of a request; `prefix` is the node URL's path prefix (see pathPrefix). */
+export function mirrorRequest(view: RequestEventView, prefix: string, mode: WallarmMode): NodeRequest {
   const { request } = view;
   const body = decodeBody(request.body);
   const original = headerPairs(request.headers);
-  const hadFraming = original.some(([k]) => /^(content-length|transfer-encoding)$/i.test(k));
-
-  const headers: Array<[string, string]> = [];
-  const escaped: string[] = [];
-  let lengthSlot: { at: number; key: string } | undefined; // the viewer's content-length keeps its place
+  const names = original.map(([key]) => key.toLowerCase());
   const dropped = (name: string): boolean => CONNECTION_HEADERS.has(name) || isConnectorHeader(name);
   // Escaping is decided per name: a listed name has all its values escaped, or decoding one
   // would change another.
-  const unsafe = new Set(original.filter(([k, v]) => !dropped(k.toLowerCase()) && !isWireSafe(k, v)).map(([k]) => k.toLowerCase()));
-  for (const [key, value] of original) {
-    const name = key.toLowerCase();
+  const unsafe = names.filter((name, i) => !dropped(name) && !isWireSafe(...original[i]));
+
+  const headers: Array<[string, string]> = [];
+  const escaped: string[] = [];
+  let hadFraming = false;
+  let lengthSlot: { at: number; key: string } | undefined; // the viewer's content-length keeps its place
+  let xff = -1; // the last x-forwarded-for: the client IP is appended to it
+  original.forEach(([key, value], i) => {
+    const name = names[i];
     if (name === "content-length") lengthSlot ??= { at: headers.length, key };
-    if (dropped(name)) continue;
-    if (!unsafe.has(name)) {
-      headers.push([byteString(key), byteString(value)]);
-      continue;
-    }
+    hadFraming ||= name === "content-length" || name === "transfer-encoding";
+    if (dropped(name)) return;
+    if (name === "x-forwarded-for") xff = headers.length;
+    if (!unsafe.includes(name)) return void headers.push([key, byteString(value)]); // a safe key is ASCII
     const field = escapeField(key, value);
     if (!escaped.includes(field[0].toLowerCase())) escaped.push(field[0].toLowerCase());
     headers.push(field);
-  }
-  const lastXff = headers.map(([k]) => k.toLowerCase()).lastIndexOf("x-forwarded-for");
+  });
   const clientIp = byteString(request.clientIp);
-  if (lastXff >= 0) headers[lastXff] = [headers[lastXff][0], `${headers[lastXff][1]}, ${clientIp}`];
+  if (xff >= 0) headers[xff] = [headers[xff][0], `${headers[xff][1]}, ${clientIp}`];
   else headers.push(["x-forwarded-for", clientIp]);
   headers.push(["x-real-ip", clientIp], ...connectorHeaders(view.requestId, mode));
   if (escaped.length > 0) headers.push([ESCAPED_HEADERS, escaped.join(",")]);
@@ -127,7 +128,7 @@ export function mirrorRequest(view: RequestEventView, node: URL, mode: WallarmMo
     if (lengthSlot) headers.splice(lengthSlot.at, 0, [lengthSlot.key, length]);
     else headers.push(["content-length", length]);
   }
-  return { method: request.method, path: escapeTarget(pathPrefix(node) + requestTarget(request)), headers, body };
+  return { method: request.method, path: escapeTarget(prefix + requestTarget(request)), headers, body };
 }
 
 const percent = (byte: number): string => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
@@ -146,15 +147,19 @@ export function escapeTarget(target: string): string {
   return target.replace(/[^\x21-\x7e]+/g, (run) => [...Buffer.from(run, "utf8")].map(percent).join(""));
 }
 
-// Bytes every HTTP/1.1 and HTTP/2 stack accepts in a field value (RFC 9110 field-vchar, SP,
-// HTAB; RFC 9113 also forbids leading and trailing whitespace). Node's HTTP/1.1 client throws on
-// the others and HTTP/2 peers silently drop the field: either would hide the header from the node.
-const SAFE_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?$/;
+// What cannot go out as it is in a field value: controls but tab, and DEL (RFC 9110 field-vchar,
+// SP, HTAB), and a space or tab at either end (RFC 9113). Node's HTTP/1.1 client throws on them
+// and HTTP/2 peers silently drop the field: either would hide the header from the node.
+const UNSAFE_VALUE = /[^\t\x20-\x7e\x80-\uffff]|^[ \t]|[ \t]$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Can this header go out as its UTF-8 bytes, unchanged, on HTTP/1.1 and HTTP/2 alike? */
+/**
+ * Can this header go out as its UTF-8 bytes, unchanged, on HTTP/1.1 and HTTP/2 alike? Judged
+ * on the characters, without encoding: a token is ASCII, and any character from U+0080 up is
+ * sent as bytes from 0x80 up, which a field value may hold.
+ */
 export function isWireSafe(key: string, value: string): boolean {
-  return TOKEN.test(byteString(key)) && SAFE_VALUE.test(byteString(value));
+  return TOKEN.test(key) && !UNSAFE_VALUE.test(value);
 }
 
 /**

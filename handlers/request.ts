@@ -16,7 +16,7 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
   try {
     const rt = getRuntime();
     if (!rt.ok) return rt.failOpen ? request : failClosedResponse();
-    const { config, node, client, guard, metrics } = rt;
+    const { config, prefix, client, guard, metrics } = rt;
     failOpen = config.fail_open;
     const view = viewRequestEvent(event);
     const fields = { request_id: view.requestId, event_type: view.eventType, mode: config.wallarm_mode };
@@ -26,7 +26,7 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
     if (fate === "Skipped") return view.request;
     // An open breaker answers at once; its open and close lines count what it let by.
     if (fate === "BreakerOpen") return async ? view.request : passOrFail();
-    const copy = mirrorRequest(view, node, config.wallarm_mode);
+    const copy = mirrorRequest(view, prefix, config.wallarm_mode);
 
     if (async) {
       // Async mode never changes traffic, whatever fail_open says: the copy is best effort.

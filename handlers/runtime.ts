@@ -9,7 +9,7 @@ import { requestFilter } from "./filters";
 import { failAction, log, type LogFields } from "./log";
 import { type Counter, metrics, type Metrics } from "./metrics";
 import { createNodeClient, NodeClient } from "./node-client";
-import type { NodeRequest } from "./protocol";
+import { type NodeRequest, pathPrefix } from "./protocol";
 
 export interface NodeGuard {
   /** May this invocation contact the node? false: the breaker is open, apply the fail policy. */
@@ -22,6 +22,8 @@ export interface ReadyRuntime {
   ok: true;
   config: HandlerConfig;
   node: URL;
+  /** The node URL's path prefix, which every request path starts with. */
+  prefix: string;
   client: NodeClient;
   guard: NodeGuard;
   metrics: Metrics;
@@ -98,6 +100,7 @@ export function buildRuntime(result: ConfigResult): Runtime {
     ok: true,
     config,
     node,
+    prefix: pathPrefix(node),
     client,
     guard: nodeGuard(config),
     // Disabled metrics are still counted (a few numbers) but never written.

@@ -73,7 +73,7 @@ describe("protocol", () => {
   });
 
   test("the documentation's origin-request, mirrored", () => {
-    const copy = mirrorRequest(viewRequestEvent(DOC_ORIGIN_REQUEST), node, "async");
+    const copy = mirrorRequest(viewRequestEvent(DOC_ORIGIN_REQUEST), pathPrefix(node), "async");
     expect(copy.method).toBe("GET");
     expect(copy.path).toBe("/prefix/");
     expect(copy.body.length).toBe(0);
@@ -99,7 +99,7 @@ describe("protocol", () => {
         ["x-forwarded-for", "b, c"],
       ],
     });
-    const headers = mirrorRequest(viewRequestEvent(event), node, "inline").headers;
+    const headers = mirrorRequest(viewRequestEvent(event), pathPrefix(node), "inline").headers;
     expect(headers.slice(0, 3)).toEqual([
       ["Host", "h"],
       ["X-Forwarded-For", "a"],
@@ -117,7 +117,7 @@ describe("protocol", () => {
       ],
       body: base64Body("abc", true),
     });
-    const copy = mirrorRequest(viewRequestEvent(event), node, "inline");
+    const copy = mirrorRequest(viewRequestEvent(event), pathPrefix(node), "inline");
     expect(copy.headers).toEqual(
       expect.arrayContaining([
         ["x-wallarm-body-truncated", "true"],
