@@ -113,7 +113,7 @@ interface Figure {
   label: string;
   /** null when it could not be measured (the note says why). */
   value: number | null;
-  unit: "x" | "ms" | "B" | "%" | "count";
+  unit: "x" | "ms" | "B" | "%" | "count" | "req/s";
   goal?: Goal;
   note: string;
 }
@@ -1054,8 +1054,8 @@ async function filterSavings(env: Env): Promise<void> {
   }
   const rps = (side: "with" | "without") => (FILTER_BLOCKS * FILTER_REQUESTS) / (elapsed[side] / 1000);
   const mix = `${FILTER_MIX.filter((t) => /\.(js|css|png)$/.test(t)).length} of ${FILTER_MIX.length} requests static`;
-  figure("filter_rps_without", "edge req/s, every request inspected", rps("without"), "count", undefined, mix);
-  figure("filter_rps_with", "edge req/s, skip_extensions js,css,png", rps("with"), "count", undefined, `concurrency ${FILTER_CONCURRENCY}`);
+  figure("filter_rps_without", "edge req/s, every request inspected", rps("without"), "req/s", undefined, mix);
+  figure("filter_rps_with", "edge req/s, skip_extensions js,css,png", rps("with"), "req/s", undefined, `concurrency ${FILTER_CONCURRENCY}`);
   figure("filter_speedup", "edge req/s with the filter / without", ratio(rps("with"), rps("without")), "x", undefined, "");
   figure(
     "filter_node_share",
@@ -1099,6 +1099,7 @@ function formatValue(value: number | null, unit: Figure["unit"]): string {
   if (unit === "ms") return `${value < 1 ? value.toFixed(3) : value.toFixed(1)} ms`;
   if (unit === "B") return value >= 1024 * 1024 ? mib(value) : `${value} B`;
   if (unit === "%") return `${value.toFixed(1)}%`;
+  if (unit === "req/s") return `${value.toFixed(0)} req/s`;
   return String(value);
 }
 
