@@ -35,9 +35,10 @@ export function viewResponseEvent(event: CloudFrontResponseEvent): ResponseEvent
  * CloudFront omitted `key`), multi-value headers as one pair per value.
  */
 export function headerPairs(headers: CloudFrontHeaders): Array<[string, string]> {
-  // Plain loops: this runs on every request, and each helper called costs more than its work.
+  // No intermediate arrays: this runs on every request. forEach, not for-of: a malformed event
+  // whose header is a string throws here as it always did, instead of yielding its characters.
   const pairs: Array<[string, string]> = [];
-  for (const name of Object.keys(headers)) for (const { key, value } of headers[name]) pairs.push([key ?? name, value]);
+  for (const name of Object.keys(headers)) headers[name].forEach(({ key, value }) => pairs.push([key ?? name, value]));
   return pairs;
 }
 
