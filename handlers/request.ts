@@ -49,7 +49,10 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
         action: failAction(config.fail_open),
         elapsed_ms: now() - started,
       });
-      guard.record(false, reason);
+      // Only a node that is down or overloaded (no answer, 5xx) counts towards the breaker. A 400
+      // or 431 comes from a healthy node and a viewer can provoke it (an oversized header): if it
+      // counted, a few such requests would open the breaker and pass everyone uninspected.
+      guard.record(outcome.kind === "answered" && outcome.status < 500, reason);
       metrics.count(view.eventType, "NodeFailures");
       return passOrFail();
     }

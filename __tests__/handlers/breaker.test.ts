@@ -93,6 +93,36 @@ test("a failed probe re-opens for another cool-down without a new log line", asy
   expect(logs.lines().map((l) => l.event)).toEqual(["node_failure", "breaker_open", "node_failure"]);
 });
 
+test.each([400, 413, 431])(
+  "answers %p, which a viewer can provoke, never open the breaker: each request still goes to the node",
+  async (status) => {
+    node.setBehaviour({ kind: "status", status });
+    const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+      wallarm_node_url: node.url,
+      circuit_breaker_threshold: THRESHOLD,
+      circuit_breaker_cooldown_ms: COOLDOWN_MS,
+    });
+    const before = node.requests.length;
+    const calls = THRESHOLD * 3;
+    for (let i = 0; i < calls; i++) await handler(requestEvent(), context);
+    expect(node.requests.length - before).toBe(calls);
+    expect(logs.lines()).toEqual(Array<unknown>(calls).fill(expect.objectContaining({ event: "node_failure", status, action: "pass" })));
+  },
+);
+
+test("a node answering 503 (overloaded) opens the breaker like one that does not answer", async () => {
+  node.setBehaviour({ kind: "status", status: 503 });
+  const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+    wallarm_node_url: node.url,
+    circuit_breaker_threshold: THRESHOLD,
+    circuit_breaker_cooldown_ms: COOLDOWN_MS,
+  });
+  const before = node.requests.length;
+  for (let i = 0; i < THRESHOLD * 3; i++) await handler(requestEvent(), context);
+  expect(node.requests.length - before).toBe(THRESHOLD);
+  expect(logs.lines().map((l) => l.event)).toEqual([...Array<string>(THRESHOLD).fill("node_failure"), "breaker_open"]);
+});
+
 test("the state machine: one probe at a time, a stale probe replaced, success resets the count", () => {
   const b = breaker(2, 1000);
   expect(b.failure(0)).toBeUndefined();
