@@ -78,18 +78,16 @@ async function roundTrips(port: number, rounds: number): Promise<number[]> {
   return samples.sort((a, b) => a - b);
 }
 
-const median = (sorted: number[]): number => sorted[Math.floor(sorted.length / 2)];
-
 test.each([DEFAULT_RTT_MS, 20])(
   "adds a round-trip time of %p ms",
   async (rttMs) => {
     const r = await relay(rttMs);
-    const direct = await roundTrips(echoPort, 30);
     const relayed = await roundTrips(r.port, 30);
-    // Each byte is held half the RTT each way, so no exchange is quicker than the RTT; the
-    // difference of two medians measured at different times is too noisy for a lower bound.
+    // Order statistics, not medians, so a busy machine cannot fail it: each byte is held half the
+    // RTT each way, so no exchange is quicker than the RTT, and one that took under two RTTs
+    // shows the relay adds one, not two.
     expect(relayed[0]).toBeGreaterThanOrEqual(rttMs);
-    expect(median(relayed) - median(direct)).toBeLessThan(rttMs + 2); // userland scheduling slack, not another RTT
+    expect(relayed[0]).toBeLessThan(2 * rttMs);
     expect(r.connections()).toBe(1);
   },
   20_000,
