@@ -72,7 +72,7 @@ variable "fail_open" {
 }
 
 variable "circuit_breaker_threshold" {
-  description = "Consecutive node failures that say the node is down or overloaded (timeouts, connection, TLS or name errors, 5xx answers) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Answers a viewer can provoke, such as 400 or 431, do not count. Counted by each function instance on its own. A whole number from 1 to 1000."
+  description = "Consecutive node failures that say the node is down or overloaded (timeouts, connection, TLS or name errors, 5xx answers) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Answers a viewer can provoke, such as 400 or 431, count as answers from a live node and end such a run. Counted by each function instance on its own. A whole number from 1 to 1000."
   type        = number
   default     = 5
 

@@ -67,7 +67,7 @@ export const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
   node_ca_pem:
     "PEM certificate(s) of the CA(s) that signed the node's certificate: when set, only these are trusted for the node (pinning), not the public roots. For a node with a private or self-signed certificate. TLS verification is never turned off.",
   circuit_breaker_threshold:
-    "Consecutive node failures that say the node is down or overloaded (timeouts, connection, TLS or name errors, 5xx answers) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Answers a viewer can provoke, such as 400 or 431, do not count. Counted by each function instance on its own.",
+    "Consecutive node failures that say the node is down or overloaded (timeouts, connection, TLS or name errors, 5xx answers) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Answers a viewer can provoke, such as 400 or 431, count as answers from a live node and end such a run. Counted by each function instance on its own.",
   circuit_breaker_cooldown_ms:
     "How long, in milliseconds, an open circuit breaker applies the fail policy without contacting the node before one probe request goes through; the breaker closes when the probe succeeds and opens again for another cool-down when it fails.",
   skip_extensions:

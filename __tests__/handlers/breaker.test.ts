@@ -110,6 +110,22 @@ test.each([400, 413, 431])(
   },
 );
 
+test("such an answer is one from a live node: it ends a run of 5xx failures", async () => {
+  const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+    wallarm_node_url: node.url,
+    circuit_breaker_threshold: THRESHOLD,
+    circuit_breaker_cooldown_ms: COOLDOWN_MS,
+  });
+  const statuses = [...Array<number>(THRESHOLD - 1).fill(500), 400, ...Array<number>(THRESHOLD - 1).fill(500)];
+  for (const status of statuses) {
+    node.setBehaviour({ kind: "status", status });
+    await handler(requestEvent(), context);
+  }
+  expect(logs.lines().map((l) => l.event)).not.toContain("breaker_open");
+  await handler(requestEvent(), context); // the THRESHOLD-th 500 in a row
+  expect(logs.lines().map((l) => l.event)).toContain("breaker_open");
+});
+
 test("a node answering 503 (overloaded) opens the breaker like one that does not answer", async () => {
   node.setBehaviour({ kind: "status", status: 503 });
   const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
