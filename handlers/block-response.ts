@@ -27,7 +27,8 @@ function generated(status: number, contentType: string, body: string): CloudFron
     "content-type": [{ key: "Content-Type", value: contentType }],
     "cache-control": [{ key: "Cache-Control", value: "no-store" }],
   };
-  // node:http is loaded by the first generated response only: an HTTP/2 node never needs it.
+  // node:http is loaded by the first generated response only (in-line verdicts over HTTP/1.1
+  // have loaded it already).
   const description = (require("node:http") as typeof import("node:http")).STATUS_CODES[status];
   return { status: String(status), ...(description ? { statusDescription: description } : {}), headers, bodyEncoding: "text", body };
 }

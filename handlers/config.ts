@@ -99,7 +99,7 @@ function kindProblem(spec: SettingSpec, v: unknown): string | undefined {
         : "must be an http:// or https:// URL without query, fragment or credentials";
     }
     case "choice":
-      return spec.values?.includes(v as string) ? undefined : `must be one of: ${spec.values?.join(", ")}`;
+      return fits(spec, v as string) ? undefined : `must be one of: ${spec.values?.join(", ")}`;
     case "integer":
       return typeof v === "number" && Number.isInteger(v) && v >= (spec.min ?? v) && v <= (spec.max ?? v)
         ? undefined

@@ -43,6 +43,8 @@ export function nodeTarget(node: URL, caPem: string | null): NodeTarget {
       ...(session ? { session } : {}),
     });
     socket.on("session", (ticket: Buffer) => (session = ticket));
+    // Whoever uses the socket handles its errors; one while it waits unused must not crash.
+    socket.on("error", () => undefined);
     return socket;
   };
 

@@ -1,5 +1,6 @@
-// HTTP/1.1 to the node over one keep-alive agent per container: for http:// nodes and for TLS
-// nodes that do not offer HTTP/2. Each request in flight holds a connection until its answer.
+// HTTP/1.1 to the node over one keep-alive agent per container: for in-line verdicts, http://
+// nodes and TLS nodes that do not offer HTTP/2. Each request in flight holds a connection until
+// its answer.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
@@ -10,21 +11,26 @@ import { codedError, type Exchange, IDLE_MS, settleOnce } from "./transport";
 
 export interface H1Transport {
   open(req: NodeRequest): Exchange;
-  /** Uses a TLS connection already open (the ALPN probe that found no HTTP/2) for the next request. */
+  /** Uses a TLS connection already open (at init, or the ALPN probe that found no HTTP/2) for the next request. */
   adopt(socket: TLSSocket): void;
 }
 
 export function h1Transport(target: NodeTarget): H1Transport {
-  // Loaded when first needed: a node that speaks HTTP/2 never needs them (1-2 ms at cold start).
+  // Loaded when first needed: a function that speaks HTTP/2 to its node never needs them.
   const http = (target.secure ? require("node:https") : require("node:http")) as typeof import("node:https");
   let spare: TLSSocket | undefined;
+  let adoptedAt = 0;
   const lastUsed = new WeakMap<Duplex, number>();
   const agent = target.secure
     ? new (class extends http.Agent {
         createConnection(): Duplex {
-          const socket = spare && !spare.destroyed ? spare : target.tlsSocket(["http/1.1"]);
+          const adopted = spare;
           spare = undefined;
-          return socket;
+          // One kept past IDLE_MS (an instance initialised long before its first event) may be
+          // one the node has closed: replaced, as an idle pooled connection would be.
+          if (adopted && !adopted.destroyed && now() - adoptedAt <= IDLE_MS) return adopted;
+          adopted?.destroy();
+          return target.tlsSocket(["http/1.1"]);
         }
       })({ keepAlive: true })
     : new http.Agent({ keepAlive: true });
@@ -91,6 +97,7 @@ export function h1Transport(target: NodeTarget): H1Transport {
     open,
     adopt: (socket) => {
       spare = socket;
+      adoptedAt = now();
     },
   };
 }

@@ -22,7 +22,8 @@ let http2Connect: typeof connect | undefined;
 const loadHttp2 = (): typeof connect => (http2Connect ??= (require("node:http2") as { connect: typeof connect }).connect);
 
 interface Pooled {
-  session: ClientHttp2Session;
+  /** The pooled HTTP/2 session. */
+  h2: ClientHttp2Session;
   active: number;
   lastUsed: number;
   closing: boolean;
@@ -48,7 +49,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
 
   const retire = (p: Pooled): void => {
     p.closing = true;
-    if (p.active === 0 && !p.session.closed) p.session.close();
+    if (p.active === 0 && !p.h2.closed) p.h2.close();
   };
 
   const connect = async (timeoutMs: number): Promise<Opened> => {
@@ -57,7 +58,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
     const socket = await handshake;
     if (socket.alpnProtocol !== "h2") return { kind: "http/1.1", socket };
     const session = loadHttp2()(`https://${target.hostname}:${target.port}`, { createConnection: () => socket });
-    const pooled: Pooled = { session, active: 0, lastUsed: now(), closing: false };
+    const pooled: Pooled = { h2: session, active: 0, lastUsed: now(), closing: false };
     session.unref(); // a stream left in the background must not keep a process alive
     session.on("error", () => retire(pooled)); // streams report their own errors
     session.on("goaway", (_code: number, lastStreamId: number) => {
@@ -76,8 +77,8 @@ export function h2Transport(target: NodeTarget): H2Transport {
   const acquire = (timeoutMs: number): Opened | Promise<Opened> => {
     const at = now();
     for (const p of [...pool]) if (p.active === 0 && at - p.lastUsed > IDLE_MS) retire(p);
-    const open = pool.filter((p) => !p.closing && !p.session.destroyed);
-    const free = open.find((p) => p.active < (p.session.remoteSettings.maxConcurrentStreams ?? 100));
+    const open = pool.filter((p) => !p.closing && !p.h2.destroyed);
+    const free = open.find((p) => p.active < (p.h2.remoteSettings.maxConcurrentStreams ?? 100));
     if (free) return { kind: "h2", pooled: free };
     if (open.length > 0 && open.length >= MAX_SESSIONS) return { kind: "h2", pooled: open.reduce((a, b) => (b.active < a.active ? b : a)) };
     // One handshake at a time: a burst of requests shares the session being opened.
@@ -89,7 +90,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
     pooled.active++;
     let stream: ClientHttp2Stream;
     try {
-      stream = pooled.session.request(http2Headers(req), { endStream: req.body.length === 0 });
+      stream = pooled.h2.request(http2Headers(req), { endStream: req.body.length === 0 });
     } catch (err) {
       // The session went away between acquire and request (GOAWAY just read): never sent.
       pooled.active--;
@@ -108,7 +109,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
     const released = (): void => {
       pooled.active--;
       pooled.lastUsed = now();
-      if (pooled.closing && pooled.active === 0 && !pooled.session.closed) pooled.session.close();
+      if (pooled.closing && pooled.active === 0 && !pooled.h2.closed) pooled.h2.close();
     };
     stream.once("close", released);
     const closedEarly = (): Error =>

@@ -1,6 +1,6 @@
-// Sends NodeRequests to the node: HTTP/2 when a TLS node offers it by ALPN, HTTP/1.1 otherwise,
-// over connections kept for the container's life. Never rejects: every failure becomes a
-// SendOutcome with a reason, so callers decide the fail policy in one place.
+// Sends NodeRequests to the node over connections kept for the container's life: HTTP/2 when a
+// TLS node offers it by ALPN and the caller wants it, HTTP/1.1 otherwise. Never rejects: every
+// failure becomes a SendOutcome with a reason, so callers decide the fail policy in one place.
 import { now } from "./clock";
 import { nodeTarget } from "./connect";
 import { type H1Transport, h1Transport } from "./h1-transport";
@@ -45,12 +45,17 @@ export interface NodeClient {
   warm(timeoutMs: number): void;
 }
 
-export function createNodeClient(node: URL, caPem: string | null): NodeClient {
+/**
+ * http2: offer HTTP/2 (for requests sent without waiting: a copy waiting on a slow node then
+ * holds a stream, not a connection). Without it, a TLS node is offered HTTP/1.1 only: a function
+ * that waits on each answer has one request in flight, and its cold start skips node:http2.
+ */
+export function createNodeClient(node: URL, caPem: string | null, http2: boolean): NodeClient {
   const target = nodeTarget(node, caPem);
   let h1: H1Transport | undefined;
   const http1 = (): H1Transport => (h1 ??= h1Transport(target)); // on first use: see h1Transport
-  const h2 = target.secure ? h2Transport(target) : undefined;
-  if (!h2) http1(); // an http:// node needs it for the first request: loaded at init
+  const h2 = target.secure && http2 ? h2Transport(target) : undefined;
+  if (!target.secure) http1(); // an http:// node needs it for the first request: loaded at init
   let protocol: "probe" | "h1" = h2 ? "probe" : "h1";
 
   // The node chose HTTP/1.1 by ALPN: the probe's connection serves the next request, and
@@ -62,7 +67,11 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
 
   // Synchronous while a session is open: the request reaches nghttp2 without a promise's detour.
   const open = (req: NodeRequest, timeoutMs: number): Exchange | Promise<Exchange> => {
-    if (!h2 || protocol === "h1" || !fitsHttp2(req)) return http1().open(req);
+    if (!h2 || protocol === "h1" || !fitsHttp2(req)) {
+      // The first one loads node:https a turn later, once the connection opened at init has sent
+      // its first TLS flight: loading it (2 ms) before would hold that flight back.
+      return h1 ? h1.open(req) : new Promise((resolve) => setImmediate(resolve)).then(() => http1().open(req));
+    }
     const use = (opened: Opened): Exchange => {
       if (opened.kind === "h2") return h2.exchange(opened.pooled, req);
       keepHttp1(opened.socket);
@@ -143,29 +152,27 @@ export function createNodeClient(node: URL, caPem: string | null): NodeClient {
   return {
     send: (req, opts) => attempt(req, opts, now() + opts.timeoutMs, true),
     // The first request joins this handshake; a failure here is the first request's to report.
-    warm: (timeoutMs) =>
-      h2 &&
-      void Promise.resolve(h2.acquire(timeoutMs)).then(
-        (opened) => opened.kind === "h2" || keepHttp1(opened.socket),
-        () => undefined,
-      ),
+    warm: (timeoutMs) => {
+      if (h2) {
+        void Promise.resolve(h2.acquire(timeoutMs)).then(
+          (opened) => opened.kind === "h2" || keepHttp1(opened.socket),
+          () => undefined,
+        );
+      } else if (target.secure) {
+        const socket = target.tlsSocket(["http/1.1"]);
+        setImmediate(() => http1().adopt(socket)); // before a first request's own setImmediate
+      }
+    },
   };
 }
 
-const REASONS: Record<string, FailureReason> = {
-  ECONNREFUSED: "connection_refused",
-  ENOTFOUND: "dns_failure",
-  EAI_AGAIN: "dns_failure",
-  EAI_FAIL: "dns_failure",
-  ECONNRESET: "connection_reset",
-  EPIPE: "connection_reset",
-  ETIMEDOUT: "timeout",
-};
-
+/** What a failure's code says happened: name resolution, refusal, a cut connection, TLS, garbage. */
 function classify(err: NodeJS.ErrnoException): FailureReason {
   const code = err.code ?? "";
-  if (REASONS[code]) return REASONS[code];
-  if (/^ERR_HTTP2_(STREAM|GOAWAY)/.test(code)) return "connection_reset";
+  if (code === "ECONNREFUSED") return "connection_refused";
+  if (code === "ETIMEDOUT") return "timeout";
+  if (/^(ENOTFOUND|EAI_)/.test(code)) return "dns_failure";
+  if (/^(ECONNRESET|EPIPE|ERR_HTTP2_(STREAM|GOAWAY))/.test(code)) return "connection_reset";
   if (/^(HPE_|ERR_HTTP2)/.test(code)) return "malformed_answer";
-  return /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_|HOSTNAME/.test(code) ? "tls_failure" : "network_error";
+  return /CERT|SSL|TLS|UNABLE_TO_/.test(code) ? "tls_failure" : "network_error";
 }

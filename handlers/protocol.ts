@@ -1,8 +1,9 @@
 // The connector-to-node wire format — the ONLY file that knows it. Adapting the connector to
 // another node protocol means changing this file (and docs/handlers.md), nothing else.
 //
-// Request phase: the viewer's request, replayed to the node (HTTP/2 when the node offers it by
-// ALPN, HTTP/1.1 otherwise; over HTTP/2 names are lower-case and Host becomes :authority).
+// Request phase: the viewer's request, replayed to the node (in-line over HTTP/1.1; an async copy
+// over HTTP/2 when the node offers it by ALPN, where names are lower-case and Host becomes
+// :authority).
 //   <method> <node path prefix><uri>[?<querystring>]   (non-ASCII, space and controls as %XX of UTF-8)
 //   every original header, in order, with its original key casing and multi-value headers as
 //   repeated lines (the original Host included), values as their UTF-8 bytes, except:
@@ -180,12 +181,6 @@ export function escapeField(key: string, value: string): [string, string] {
 const NOT_AUTHORITY = /[^A-Za-z0-9\-._~!$&'()*+,;=:@[\]]/g;
 
 /**
- * The HTTP/2 form of a request: lower-case names, the first Host as :authority (bytes it may
- * not hold as %XX, flagged like an escaped header), repeated fields combined into one as RFC 9110
- * section 5.3 allows (cookies with "; ", RFC 9113 section 8.2.3), since Node's HTTP/2 client
- * refuses repeats of many fields.
- */
-/**
  * Whether HTTP/2 can carry the request exactly. An empty Host cannot be an :authority, and
  * HTTP/2 peers reset a stream with an empty host field: such a request goes over HTTP/1.1.
  */
@@ -193,6 +188,12 @@ export function fitsHttp2(req: NodeRequest): boolean {
   return req.headers.find(([k]) => k.toLowerCase() === "host")?.[1] !== "";
 }
 
+/**
+ * The HTTP/2 form of a request: lower-case names, the first Host as :authority (bytes it may
+ * not hold as %XX, flagged like an escaped header), repeated fields combined into one as RFC 9110
+ * section 5.3 allows (cookies with "; ", RFC 9113 section 8.2.3), since Node's HTTP/2 client
+ * refuses repeats of many fields.
+ */
 export function http2Headers(req: NodeRequest): OutgoingHttpHeaders {
   const headers: Record<string, string> = { ":method": req.method, ":path": req.path, ":scheme": "https" };
   const listed = req.headers.find(([k]) => k === ESCAPED_HEADERS)?.[1].split(",") ?? [];

@@ -14,7 +14,7 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
   const request: CloudFrontRequest | undefined = event?.Records?.[0]?.cf?.request;
   let failOpen = true;
   try {
-    const rt = getRuntime();
+    const rt = getRuntime(true);
     if (!rt.ok) return rt.failOpen ? request : failClosedResponse();
     const { config, prefix, client, guard, metrics } = rt;
     failOpen = config.fail_open;
@@ -70,5 +70,5 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
     return failOpen ? request : failClosedResponse();
   }
 };
-getRuntime(); // at init: config read and the node's connection opened before the first event
+getRuntime(true); // at init: config read and the node's connection opened before the first event
 export = { handler };

@@ -10,7 +10,7 @@ import { admit, getRuntime, sendAndForget } from "./runtime";
 const handler = async (event: CloudFrontResponseEvent, _context?: Context): Promise<CloudFrontResponseResult> => {
   const response = event?.Records?.[0]?.cf?.response;
   try {
-    const rt = getRuntime();
+    const rt = getRuntime(false);
     if (!rt.ok) return response;
     const view = viewResponseEvent(event);
     // A request a filter passed, or the open breaker answered, has nothing to report.
@@ -22,5 +22,5 @@ const handler = async (event: CloudFrontResponseEvent, _context?: Context): Prom
   }
   return response;
 };
-getRuntime(); // at init: config read and the node's connection opened before the first event
+getRuntime(false); // at init: config read and the node's connection opened before the first event
 export = { handler };

@@ -80,12 +80,13 @@ let runtime: Runtime | undefined;
  * The runtime for config.json beside the bundle (`index.js` in the Lambda zip). The handlers
  * call it when loaded, so the node's TLS handshake overlaps Lambda's init.
  */
-export function getRuntime(): Runtime {
-  runtime ??= buildRuntime(readConfig(join(__dirname, "config.json")));
+export function getRuntime(waitsInInline: boolean): Runtime {
+  runtime ??= buildRuntime(readConfig(join(__dirname, "config.json")), waitsInInline);
   return runtime;
 }
 
-export function buildRuntime(result: ConfigResult): Runtime {
+/** waitsInInline: the function waits on the node's verdict in inline mode (the request function). */
+export function buildRuntime(result: ConfigResult, waitsInInline: boolean): Runtime {
   if (!result.ok) {
     // Logged once per cold start; every invocation then follows fail_open.
     log("error", "config_invalid", { reason: result.reason, action: failAction(result.failOpen) });
@@ -94,7 +95,8 @@ export function buildRuntime(result: ConfigResult): Runtime {
   if (result.unknownKeys.length > 0) log("warn", "config_unknown_keys", { keys: result.unknownKeys });
   const { config } = result;
   const node = new URL(config.wallarm_node_url);
-  const client = createNodeClient(node, config.node_ca_pem);
+  // HTTP/2 for what is sent without waiting; a verdict is waited on alone, over HTTP/1.1.
+  const client = createNodeClient(node, config.node_ca_pem, !(waitsInInline && config.wallarm_mode === "inline"));
   client.warm(config.node_timeout_ms);
   return {
     ok: true,

@@ -7,13 +7,15 @@ import type {
   CloudFrontResponseResult,
   CloudFrontResultResponse,
 } from "aws-lambda";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { version } from "../../package.json";
 import { bundleHandlers } from "../../modules/bundle-handlers";
+import { startH2Node } from "../../tools/h2-node";
 import { lambdaFolder } from "../../tools/lambda-folder";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "./certs";
@@ -72,29 +74,49 @@ describe("bundles", () => {
 });
 
 describe("cold start", () => {
-  // Node's HTTP/1.1 modules take 1-2 ms to load: a container whose node speaks HTTP/2 (and that
-  // has blocked nothing yet) never loads them. Checked in a fresh process, as Lambda loads it.
-  const modulesAfterLoad = async (nodeUrl: string): Promise<string[]> => {
-    const dir = lambdaFolder("lambda-modules-", join(await distDir(), "request.js"), JSON.stringify({ wallarm_node_url: nodeUrl }));
+  // Node's HTTP modules take 2-9 ms to load in a fresh process, while the node's first TLS flight
+  // waits on them: the request function loads none at init, node:https a turn after the TLS
+  // connection opened (its first flight sent), and node:http2 only when it sends without
+  // waiting (async copies). Checked in fresh processes, as Lambda loads the bundle.
+  const modulesAfter = async (config: object, firstCall: boolean): Promise<string[]> => {
+    const dir = lambdaFolder("lambda-modules-", join(await distDir(), "request.js"), JSON.stringify(config));
     try {
-      const script = `require(${JSON.stringify(join(dir, "index.js"))});
-        process.stdout.write(JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13))));
-        process.exit(0);`;
-      return JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 10_000 })) as string[];
+      const script = `const { handler } = require(${JSON.stringify(join(dir, "index.js"))});
+        const loaded = () => process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
+        const done = (list) => { process.stdout.write(JSON.stringify(list)); process.exit(0); };
+        if (${String(firstCall)}) handler(${JSON.stringify(requestEvent())}, {}).then(() => done(loaded()));
+        else done(loaded());`;
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { encoding: "utf8", timeout: 10_000 });
+      return JSON.parse(stdout) as string[];
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
 
-  test("an https node: TLS is loaded at init, node:http and node:https are not", async () => {
-    const loaded = await modulesAfterLoad("https://127.0.0.1:9");
+  test("an https node: TLS is loaded at init, node:http, node:https and node:http2 are not", async () => {
+    const loaded = await modulesAfter({ wallarm_node_url: "https://127.0.0.1:9" }, false);
     expect(loaded).toContain("tls");
-    expect(loaded).not.toContain("http");
-    expect(loaded).not.toContain("https");
+    expect(loaded.filter((m) => /^http/.test(m))).toEqual([]);
   });
 
   test("an http:// node: node:http is loaded at init, the first request needs it", async () => {
-    expect(await modulesAfterLoad("http://127.0.0.1:9")).toContain("http");
+    expect(await modulesAfter({ wallarm_node_url: "http://127.0.0.1:9" }, false)).toContain("http");
+  });
+
+  test.each([
+    ["inline", "https", "http2"],
+    ["async", "http2", "https"],
+  ] as const)("%s, to a node offering HTTP/2: the first request loads node:%s, never node:%s", async (mode, needed, never) => {
+    const pki = makePki();
+    const h2 = await startH2Node({ key: pki.key, cert: pki.cert });
+    try {
+      const loaded = await modulesAfter({ wallarm_node_url: h2.url, wallarm_mode: mode, node_ca_pem: pki.caPem }, true);
+      expect(h2.requests.map((r) => r.protocol)).toEqual([mode === "inline" ? "http/1.1" : "h2"]);
+      expect(loaded).toContain(needed);
+      expect(loaded).not.toContain(never);
+    } finally {
+      await h2.stop();
+    }
   });
 });
 

@@ -97,7 +97,7 @@ describe("frozen with SIGSTOP right after each return", () => {
   test.each([
     ["async copies over HTTP/2", "async", "GET", "h2"],
     ["async copies with a body over HTTP/2", "async", "POST", "h2"],
-    ["inline requests over HTTP/2", "inline", "GET", "h2"],
+    ["inline requests (HTTP/1.1 to a node offering HTTP/2)", "inline", "GET", "h2"],
     ["async copies over HTTP/1.1 (TLS)", "async", "GET", "h1"],
     ["async copies with a body over HTTP/1.1 (TLS)", "async", "POST", "h1"],
   ] as const)("%s are at the node while the process is stopped", async (_name, mode, method, protocol) => {

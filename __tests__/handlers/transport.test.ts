@@ -1,6 +1,7 @@
-// The transport under real protocol stacks: HTTP/2 by ALPN over TLS with a pinned private CA,
-// the HTTP/1.1 fallback on the probe's own connection, GOAWAY and stream resets, async copies
-// that hold no connection while a slow node thinks, and the exact bytes each header becomes.
+// The transport under real protocol stacks: HTTP/1.1 for in-line verdicts, HTTP/2 by ALPN for
+// async copies over TLS with a pinned private CA, the HTTP/1.1 fallback on the probe's own
+// connection, GOAWAY and stream resets, async copies that hold no connection while a slow node
+// thinks, and the exact bytes each header becomes.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import { MAX_SESSIONS } from "../../handlers/h2-transport";
 import { IDLE_MS } from "../../handlers/transport";
@@ -53,12 +54,16 @@ const HOSTILE: Array<[string, string]> = [
   ["Cookie", "b=2"],
 ];
 
+// In-line, the request function waits on each verdict: HTTP/1.1, even to a node offering HTTP/2.
+// Async copies (and response reports) are not waited on: HTTP/2 when the node offers it.
 describe.each([
-  ["HTTP/2", () => h2, "h2"],
-  ["HTTP/1.1 fallback", () => h1, "http/1.1"],
-] as const)("%s", (_name, node, protocol) => {
-  test("the node receives each header's UTF-8 bytes; what HTTP cannot carry is escaped and flagged", async () => {
-    const handler = await start(node());
+  ["inline, node offering HTTP/2", () => h2, "inline", "http/1.1"],
+  ["inline, HTTP/1.1-only node", () => h1, "inline", "http/1.1"],
+  ["async, node offering HTTP/2", () => h2, "async", "h2"],
+  ["async, HTTP/1.1-only node (the fallback)", () => h1, "async", "http/1.1"],
+] as const)("%s", (_name, node, mode, protocol) => {
+  test(`${protocol}: the node receives each header's UTF-8 bytes; what HTTP cannot carry is escaped and flagged`, async () => {
+    const handler = await start(node(), { wallarm_mode: mode });
     const before = node().requests.length;
     const event = requestEvent({ headers: HOSTILE, uri: "/caf\u00e9/\u{1F600}", querystring: "q=\x7f\u20ac" });
     expect(await handler(event, context)).toBe(event.Records[0].cf.request);
@@ -73,34 +78,45 @@ describe.each([
     expect(header(req.headers, "x-spaced")).toEqual(["%20padded%20"]);
     expect(header(req.headers, "x-wallarm-escaped-headers")).toEqual(["x-del,x-spaced"]);
     expect(header(req.headers, "x-wallarm-forged")).toEqual([]);
-    expect(header(req.headers, "x-wallarm-mode")).toEqual(["inline"]);
+    expect(header(req.headers, "x-wallarm-mode")).toEqual([mode]);
     expect(header(req.headers, "x-real-ip")).toEqual(["203.0.113.178"]);
     // HTTP/1.1 repeats the lines as received; HTTP/2 combines them as RFC 9113 allows for cookies.
     expect(header(req.headers, "cookie")).toEqual(protocol === "h2" ? ["a=1; b=2"] : ["a=1", "b=2"]);
     expect(logs.lines()).toEqual([]);
   });
 
-  test("one connection serves many requests (the ALPN probe's own connection included)", async () => {
-    const handler = await start(node());
+  test("one connection serves many requests (the one opened at init included)", async () => {
+    const handler = await start(node(), { wallarm_mode: mode });
     const connections = node().connections();
+    const before = node().requests.length;
     for (let i = 0; i < 5; i++) {
       const event = requestEvent();
       expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+      // A copy is not waited on: over HTTP/1.1 its connection is free again once answered.
+      if (mode === "async")
+        await node()
+          .waitForRequests(before + i + 1)
+          .then(() => new Promise((r) => setTimeout(r, 50)));
     }
+    const seen = (await node().waitForRequests(before + 5)).slice(before);
+    expect(seen.map((r) => r.protocol)).toEqual(Array(5).fill(protocol));
     expect(node().connections() - connections).toBe(1);
   });
+});
 
-  test("the node's 403 blocks, its 404 is a node failure with the status logged", async () => {
-    const handler = await start(node(), { fail_open: false });
-    node().setBehaviour({ kind: "status", status: 403 });
-    expect(await handler(requestEvent(), context)).toMatchObject({ status: "403" });
-    node().setBehaviour({ kind: "status", status: 404 });
-    expect(await handler(requestEvent(), context)).toMatchObject({ status: "503" });
-    expect(logs.lines().map((l) => [l.event, l.status])).toEqual([
-      ["blocked", 403],
-      ["node_failure", 404],
-    ]);
-  });
+test.each([
+  ["node offering HTTP/2", () => h2],
+  ["HTTP/1.1-only node", () => h1],
+] as const)("inline, %s: the node's 403 blocks, its 404 is a node failure with the status logged", async (_name, node) => {
+  const handler = await start(node(), { fail_open: false });
+  node().setBehaviour({ kind: "status", status: 403 });
+  expect(await handler(requestEvent(), context)).toMatchObject({ status: "403" });
+  node().setBehaviour({ kind: "status", status: 404 });
+  expect(await handler(requestEvent(), context)).toMatchObject({ status: "503" });
+  expect(logs.lines().map((l) => [l.event, l.status])).toEqual([
+    ["blocked", 403],
+    ["node_failure", 404],
+  ]);
 });
 
 test("node_ca_pem pins: a node whose certificate another CA signed is refused", async () => {
@@ -117,29 +133,41 @@ test("node_ca_pem pins: a node whose certificate another CA signed is refused", 
   }
 });
 
-test("GOAWAY: the refused request goes again on a fresh session with the same request id", async () => {
-  const handler = await start(h2);
+test("GOAWAY: a copy the node refused goes again on a fresh session with the same request id", async () => {
+  const handler = await start(h2, { wallarm_mode: "async" });
+  const before = h2.requests.length + 1;
   await handler(requestEvent(), context); // a session that has served
-  const before = h2.requests.length;
+  await h2.waitForRequests(before);
   const connections = h2.connections();
   let first = true;
-  h2.setBehaviour(() => (first ? ((first = false), { kind: "goaway" }) : { kind: "status", status: 403 }));
+  h2.setBehaviour(() => (first ? ((first = false), { kind: "goaway" }) : { kind: "status", status: 200 }));
   const event = requestEvent({ requestId: "goaway-1" });
-  expect(await handler(event, context)).toMatchObject({ status: "403" });
+  expect(await handler(event, context)).toBe(event.Records[0].cf.request);
   const seen = (await h2.waitForRequests(before + 2)).slice(before);
-  expect(seen.map((r) => header(r.headers, "x-wallarm-request-id")[0])).toEqual(["goaway-1", "goaway-1"]);
+  expect(seen.map((r) => [r.protocol, header(r.headers, "x-wallarm-request-id")[0]])).toEqual([
+    ["h2", "goaway-1"],
+    ["h2", "goaway-1"],
+  ]);
   expect(h2.connections() - connections).toBe(1);
-  expect(logs.lines().map((l) => l.event)).toEqual(["blocked"]);
+  await new Promise((r) => setTimeout(r, 100)); // the retry's answer: nothing to log
+  expect(logs.lines()).toEqual([]);
 });
 
-test("a stream the node resets twice is a node failure, tried twice, logged once", async () => {
-  const handler = await start(h2, { fail_open: false });
-  await handler(requestEvent(), context);
-  const before = h2.requests.length;
+test("a stream the node resets twice is a lost copy, tried twice, logged once", async () => {
+  const handler = await start(h2, { wallarm_mode: "async" });
+  const before = h2.requests.length + 1;
+  await handler(requestEvent(), context); // a session that has served
+  await h2.waitForRequests(before);
   h2.setBehaviour({ kind: "reset" });
-  expect(await handler(requestEvent({ requestId: "reset-1" }), context)).toMatchObject({ status: "503" });
-  expect(h2.requests.length - before).toBe(2);
-  expect(logs.lines()).toEqual([expect.objectContaining({ event: "node_failure", reason: "connection_reset", request_id: "reset-1" })]);
+  const event = requestEvent({ requestId: "reset-1" });
+  expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+  await h2.waitForRequests(before + 2);
+  for (let i = 0; i < 100 && logs.lines().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 100)); // a second line would come by now
+  expect(h2.requests.slice(before).map((r) => r.protocol)).toEqual(["h2", "h2"]);
+  expect(logs.lines()).toEqual([
+    expect.objectContaining({ event: "node_copy_lost", reason: "connection_reset", request_id: "reset-1", phase: "after_send" }),
+  ]);
 });
 
 test("async over HTTP/2: copies to a slow node hold no connection, are all delivered, none waits", async () => {
@@ -189,17 +217,36 @@ test("a node that allows few streams per connection gets more sessions, never mo
 });
 
 test.each([
-  ["HTTP/2", () => h2],
-  ["HTTP/1.1", () => h1],
-] as const)("%s: a connection idle for longer than IDLE_MS is replaced before use, not reused", async (_name, node) => {
-  const handler = await start(node());
-  const connections = node().connections();
+  ["HTTP/2 (async)", "async"],
+  ["HTTP/1.1 (inline)", "inline"],
+] as const)("%s: a connection idle for longer than IDLE_MS is replaced before use, not reused", async (_name, mode) => {
+  const handler = await start(h2, { wallarm_mode: mode });
+  const connections = h2.connections();
+  const before = h2.requests.length;
   await handler(requestEvent(), context);
   await handler(requestEvent(), context);
-  expect(node().connections() - connections).toBe(1);
+  await h2.waitForRequests(before + 2);
+  expect(h2.connections() - connections).toBe(1);
   await new Promise((r) => setTimeout(r, IDLE_MS + 300));
   const event = requestEvent();
   expect(await handler(event, context)).toBe(event.Records[0].cf.request);
-  expect(node().connections() - connections).toBe(2);
+  await h2.waitForRequests(before + 3);
+  expect(h2.connections() - connections).toBe(2);
+  expect(logs.lines()).toEqual([]);
+});
+
+test("a connection opened at init and left unused past IDLE_MS is replaced, not used", async () => {
+  // An instance initialised long before its first event (provisioned concurrency): the node may
+  // have closed that connection meanwhile; a write on it would fail the first request.
+  const connections = h1.connections();
+  const handler = await start(h1);
+  for (let i = 0; i < 100 && h1.connections() === connections; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(h1.connections() - connections).toBe(1); // opened at init
+  await new Promise((r) => setTimeout(r, IDLE_MS + 300));
+  const before = h1.requests.length;
+  const event = requestEvent();
+  expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+  expect(h1.requests.slice(before).map((r) => r.connection)).toEqual([connections + 1]);
+  expect(h1.connections() - connections).toBe(2);
   expect(logs.lines()).toEqual([]);
 });
