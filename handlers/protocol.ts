@@ -226,7 +226,8 @@ export interface ResponseReport {
   headers: Array<[string, string]>;
 }
 
-export function responseReport(view: ResponseEventView, node: URL, mode: WallarmMode): NodeRequest {
+/** The report of a response; `host` is the node's, `prefix` its URL's path prefix (see pathPrefix). */
+export function responseReport(view: ResponseEventView, host: string, prefix: string, mode: WallarmMode): NodeRequest {
   const report: ResponseReport = {
     request_id: view.requestId,
     event_type: view.eventType,
@@ -236,9 +237,9 @@ export function responseReport(view: ResponseEventView, node: URL, mode: Wallarm
   const body = Buffer.from(JSON.stringify(report), "utf8");
   return {
     method: "POST",
-    path: pathPrefix(node) + RESPONSE_REPORT_PATH,
+    path: prefix + RESPONSE_REPORT_PATH,
     headers: [
-      ["host", node.host],
+      ["host", host],
       ["content-type", "application/json"],
       ...connectorHeaders(view.requestId, mode),
       ["content-length", String(body.length)],

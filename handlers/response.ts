@@ -16,7 +16,7 @@ const handler = async (event: CloudFrontResponseEvent, _context?: Context): Prom
     // A request a filter passed, or the open breaker answered, has nothing to report.
     if (admit(rt, view.eventType, view.request) !== "Inspected") return response;
     const fields = { request_id: view.requestId, event_type: view.eventType };
-    await sendAndForget(rt, responseReport(view, rt.node, rt.config.wallarm_mode), "node_report_failed", fields);
+    await sendAndForget(rt, responseReport(view, rt.node.host, rt.prefix, rt.config.wallarm_mode), "node_report_failed", fields);
   } catch (err) {
     log("error", "internal_error", { reason: String(err), action: "pass" });
   }

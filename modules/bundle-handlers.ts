@@ -16,41 +16,11 @@ export const HANDLER_NAMES = ["request", "response"] as const;
  * name that does breaks at run time, which the handler tests (run on the bundles) would catch.
  */
 const INTERNAL_PROPERTIES = [
-  ...[
-    "kind",
-    "written",
-    "answer",
-    "processed",
-    "retryable",
-    "abort",
-    "pooled",
-    "goawayLast",
-    "active",
-    "lastUsed",
-    "closing",
-    "h2",
-    "socket",
-  ],
+  ...["kind", "written", "answer", "processed", "retryable", "abort", "pooled", "goawayLast", "active", "lastUsed", "closing"],
   ...["waitForAnswer", "timeoutMs", "flushMs", "onLost", "forgetAddress", "connectTls", "tlsSocket", "acquire", "exchange", "adopt"],
   ...["allow", "record", "success", "failure", "openMs", "failOpen", "unknownKeys", "client", "guard", "metrics", "skip", "secure"],
-  ...[
-    "counts",
-    "buckets",
-    "stats",
-    "oversized",
-    "latency",
-    "flush",
-    "send",
-    "warm",
-    "open",
-    "count",
-    "ok",
-    "at",
-    "default",
-    "pattern",
-    "prefix",
-    "node",
-  ],
+  ...["counts", "buckets", "stats", "oversized", "latency", "flush", "send", "warm", "open", "count", "ok", "at", "default", "pattern"],
+  ...["h2", "socket", "prefix", "node"],
 ];
 
 export async function bundleHandlers(outDir: string): Promise<Array<{ name: string; file: string; bytes: number }>> {

@@ -129,7 +129,7 @@ describe("protocol", () => {
   });
 
   test("response report shape", () => {
-    const report = responseReport(viewResponseEvent(DOC_VIEWER_RESPONSE), node, "inline");
+    const report = responseReport(viewResponseEvent(DOC_VIEWER_RESPONSE), node.host, pathPrefix(node), "inline");
     expect(report.method).toBe("POST");
     expect(report.path).toBe("/prefix/wallarm-connector/response");
     expect(report.headers[0]).toEqual(["host", "node.example.com"]);
