@@ -1,43 +1,46 @@
 // Request filters: requests the user declared not worth a node round trip (static assets, health
-// checks, CORS preflights) pass at once. A filter must never open a bypass, so paths are judged
-// only when the origin cannot read them differently; any doubt means the request is inspected.
+// checks, CORS preflights) pass at once. A filter must never open a bypass, so it only ever passes
+// a plain static request, one no origin can read as anything else; whatever the user listed,
+// every other request is inspected.
+import type { CloudFrontRequest } from "aws-lambda";
 import type { HandlerConfig } from "./config";
 
 type FilterConfig = Pick<HandlerConfig, "skip_extensions" | "skip_path_prefixes" | "skip_methods">;
 
-/** A segment the origin reads as we do: path characters only, not empty, not ending in a dot. */
-const PLAIN_SEGMENT = /^[\w.~!$&'()*+,=:@-]*[\w~!$&'()*+,=:@-]$/;
+// A segment of unreserved characters (RFC 3986) that neither starts with a dot (".", "..",
+// ".env", ".git") nor ends with one (Windows drops it). No "%": nothing to decode, so every
+// origin reads the path as written.
+const SEGMENT = String.raw`[\w~-](?:[\w.~-]*[\w~-])?`;
+// Segments joined by single slashes; only a final trailing slash may leave one empty.
+const PLAIN_PATH = new RegExp(String.raw`^/(?:${SEGMENT}/)*(?:${SEGMENT})?$`);
 
 /**
- * The percent-decoded path when every origin reads it the same way, else undefined. Refused:
- * encoded `/`, `\` or `%` (servers differ on decoding them), malformed UTF-8, `;` parameters,
- * empty (`//`), `.` and `..` segments, segments ending in a dot (Windows drops the dot), and any
- * character outside RFC 3986's path characters (spaces, controls, backslashes, non-ASCII).
+ * Could this request carry a body? Without "include body" CloudFront passes no body object, so
+ * the framing headers (CloudFront's lower-case keys) are the only sign of one.
  */
-export function plainPath(uri: string): string | undefined {
-  if (/%(2f|5c|25)/i.test(uri)) return undefined;
-  let path: string;
-  try {
-    path = decodeURIComponent(uri);
-  } catch {
-    return undefined;
-  }
-  const segments = path.split("/");
-  const last = segments.length - 1;
-  // "/a/b/" splits to ["", "a", "b", ""]: only the first and a final empty part are allowed.
-  return segments[0] === "" && segments.every((s, i) => i === 0 || (i === last && s === "") || PLAIN_SEGMENT.test(s)) ? path : undefined;
+function mayHaveBody({ body, headers }: CloudFrontRequest): boolean {
+  if (body && (body.data || body.inputTruncated)) return true;
+  return headers["transfer-encoding"] !== undefined || (headers["content-length"]?.some((h) => h.value !== "0") ?? false);
+}
+
+/**
+ * A request a filter may pass: no query string, no body, and a path of plain segments. Attacks
+ * ride in the query, the body, or path tricks (encodings, dot segments, parameters, dotfiles);
+ * a plain static request has none of them.
+ */
+export function isPlainStaticRequest(request: CloudFrontRequest): boolean {
+  return !request.querystring && !mayHaveBody(request) && PLAIN_PATH.test(request.uri);
 }
 
 /** Decides, per request, whether a filter lets it pass without the node. */
-export function requestFilter(config: FilterConfig): ((method: string, uri: string) => boolean) | undefined {
+export function requestFilter(config: FilterConfig): ((request: CloudFrontRequest) => boolean) | undefined {
   const { skip_methods: methods, skip_path_prefixes: prefixes } = config;
   const extensions = config.skip_extensions.map((e) => e.toLowerCase());
   if (methods.length + prefixes.length + extensions.length === 0) return undefined;
-  return (method, uri) => {
-    if (methods.includes(method)) return true;
-    const path = plainPath(uri);
-    if (path === undefined) return false;
-    if (prefixes.some((p) => path.startsWith(p))) return true;
+  return (request) => {
+    if (!isPlainStaticRequest(request)) return false;
+    const path = request.uri;
+    if (methods.includes(request.method) || prefixes.some((p) => path.startsWith(p))) return true;
     // /index.php/x.png runs index.php on PHP origins: a dot before the last segment disqualifies.
     const dir = path.lastIndexOf("/");
     const dot = path.lastIndexOf(".");

@@ -3,7 +3,18 @@
 // the start of an invocation (a frozen instance runs no timers).
 import { now } from "./clock";
 
-export const COUNTERS = ["Requests", "Inspected", "Skipped", "Blocked", "NodeFailures", "CopiesLost", "BreakerOpen"] as const;
+export const COUNTERS = [
+  "Requests",
+  "Inspected",
+  "Skipped",
+  "Blocked",
+  "Refused",
+  "Truncated",
+  "NodeFailures",
+  "CopiesLost",
+  "CopiesRefused",
+  "BreakerOpen",
+] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 interface Tally {

@@ -18,12 +18,13 @@ export interface Failure {
   code?: string;
 }
 
+/** What a request sent in wait mode comes to: the node's status, or why there is none. */
+export type WaitOutcome = { kind: "answered"; status: number } | Failure;
+
 export type SendOutcome =
-  /** The node answered (wait mode). */
-  | { kind: "answered"; status: number }
+  | WaitOutcome
   /** The request was handed to the kernel (fire-and-forget mode). */
-  | { kind: "sent" }
-  | Failure;
+  | { kind: "sent" };
 
 export interface SendOptions {
   /** true: resolve with the node's status. false: resolve once the request is on the wire. */
@@ -37,9 +38,12 @@ export interface SendOptions {
    * failed before any answer, and the one retry failed too), possibly after the handler returned.
    */
   onLost?: (failure: Failure) => void;
+  /** Flush mode: the node's status for a request already reported "sent", when it arrives. */
+  onAnswer?: (status: number) => void;
 }
 
 export interface NodeClient {
+  send(req: NodeRequest, opts: SendOptions & { waitForAnswer: true }): Promise<WaitOutcome>;
   send(req: NodeRequest, opts: SendOptions): Promise<SendOutcome>;
   /** Opens the first TLS connection in the background (at init, before the first request). */
   warm(timeoutMs: number): void;
@@ -121,6 +125,7 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
         void ex.answer.then((result) => {
           if (typeof result === "number") {
             clearTimeout(timer);
+            if (settled?.kind === "sent") opts.onAnswer?.(result);
             return settle({ kind: "answered", status: result });
           }
           if (timedOut) return; // the error of our own abort
@@ -132,8 +137,9 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
               ? attempt(req, { ...opts, waitForAnswer: true }, now() + opts.timeoutMs, false)
               : attempt(req, opts, Math.max(deadline, now() + 1), false);
             void retry.then((outcome) => {
-              if (outcome.kind === "failed" && settled?.kind === "sent") opts.onLost?.(outcome);
-              else settle(outcome);
+              if (settled?.kind !== "sent") settle(outcome);
+              else if (outcome.kind === "failed") opts.onLost?.(outcome);
+              else if (outcome.kind === "answered") opts.onAnswer?.(outcome.status);
             });
             return;
           }
@@ -149,8 +155,14 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
       }
     });
 
+  function send(req: NodeRequest, opts: SendOptions & { waitForAnswer: true }): Promise<WaitOutcome>;
+  function send(req: NodeRequest, opts: SendOptions): Promise<SendOutcome>;
+  function send(req: NodeRequest, opts: SendOptions): Promise<SendOutcome> {
+    return attempt(req, opts, now() + opts.timeoutMs, true);
+  }
+
   return {
-    send: (req, opts) => attempt(req, opts, now() + opts.timeoutMs, true),
+    send,
     // The first request joins this handshake; a failure here is the first request's to report.
     warm: (timeoutMs) => {
       if (h2) {

@@ -7,7 +7,9 @@
 //   <method> <node path prefix><uri>[?<querystring>]   (non-ASCII, space and controls as %XX of UTF-8)
 //   every original header, in order, with its original key casing and multi-value headers as
 //   repeated lines (the original Host included), values as their UTF-8 bytes, except:
-//     - viewer-sent x-wallarm-*, x-real-ip and hop-by-hop headers are dropped;
+//     - viewer-sent x-wallarm-*, x-real-ip and hop-by-hop headers are dropped, names compared
+//       lower-case with "_" read as "-" (nginx with underscores_in_headers reads X_Real_IP as
+//       x-real-ip), and so is an underscore look-alike of x-forwarded-for (x_forwarded_for);
 //     - a value with a byte no HTTP version may carry (controls but tab, DEL, leading or
 //       trailing space/tab) has those bytes and every "%" written as %XX, and its name listed
 //       in x-wallarm-escaped-headers (a name that is not an HTTP token is escaped the same way);
@@ -21,7 +23,16 @@
 //   x-wallarm-body-truncated: true                   (only when CloudFront truncated the body)
 //   content-length: <decoded body bytes>             (replaces the viewer's framing headers)
 //   <decoded body bytes>
-// Verdict (inline only): 2xx = pass, 403 = block, any other answer = node failure.
+// Verdict (inline only): 2xx = pass, 403 = block. Any other outcome (another status, garbage,
+// a reset, a timeout) is judged by a liveness probe: a node that gives a verdict to it is alive
+// and refused this request; one that does not is down.
+//
+// Liveness probe (in-line, after an outcome that is no verdict): a clean request any worker of
+// the node answers at once.
+//   GET <node path prefix>/wallarm-connector/liveness
+//   host: <node host>, x-wallarm-request-id: <the failed request's id>, x-wallarm-mode: liveness,
+//   x-wallarm-connector
+//   Alive: 2xx or 403. Anything else, or nothing within the probe's time, means down.
 //
 // Response phase: a JSON report, never waited for.
 //   POST <node path prefix>/wallarm-connector/response
@@ -45,13 +56,14 @@ export interface NodeRequest {
   body: Buffer;
 }
 
-export type Verdict = "block" | "pass" | "node_failure";
+export type Verdict = "block" | "pass" | "no_verdict";
 
 declare const __CONNECTOR_VERSION__: string; // replaced by the bundler from package.json
 export const CONNECTOR_VERSION = typeof __CONNECTOR_VERSION__ === "string" ? __CONNECTOR_VERSION__ : "dev";
 
 export const BLOCK_STATUS = 403;
 export const RESPONSE_REPORT_PATH = "/wallarm-connector/response";
+export const LIVENESS_PATH = "/wallarm-connector/liveness";
 
 // Framing and hop-by-hop headers describe the viewer's connection, not the copy we send.
 const CONNECTION_HEADERS = new Set([
@@ -65,16 +77,27 @@ const CONNECTION_HEADERS = new Set([
   "http2-settings",
 ]);
 // Headers the connector sets: a viewer must not be able to forge them towards the node.
-const isConnectorHeader = (name: string): boolean => name === "x-real-ip" || name.startsWith("x-wallarm-");
+const isOwnHeader = (name: string): boolean => name === "x-real-ip" || name.startsWith("x-wallarm-");
+/**
+ * Is this lower-case name one the connector sets, as the node may read it? nginx with
+ * underscores_in_headers reads "_" as "-" ($http_x_real_ip matches X_Real_IP), so look-alikes are
+ * dropped too, and an x_forwarded_for one: the client IP is appended to the real header only.
+ */
+function isConnectorHeader(name: string): boolean {
+  if (isOwnHeader(name)) return true;
+  if (!name.includes("_")) return false; // the common case: no allocation
+  const dashed = name.replace(/_/g, "-");
+  return isOwnHeader(dashed) || dashed === "x-forwarded-for";
+}
 export const ESCAPED_HEADERS = "x-wallarm-escaped-headers";
 // Methods for which Node's client sends no framing when the body is empty; others get
 // `content-length: 0` instead of an empty chunked body.
 const BODYLESS_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE"]);
 
-/** 2xx passes, 403 blocks; any other answer means the node could not judge the request. */
+/** 2xx passes, 403 blocks; any other answer is no verdict (the request or the node is at fault). */
 export function verdictOf(status: number): Verdict {
   if (status === BLOCK_STATUS) return "block";
-  return status >= 200 && status <= 299 ? "pass" : "node_failure";
+  return status >= 200 && status <= 299 ? "pass" : "no_verdict";
 }
 
 /** The node URL's path without trailing slashes: "https://n/waf/" → "/waf". */
@@ -82,7 +105,7 @@ export function pathPrefix(node: URL): string {
   return node.pathname.replace(/\/+$/, "");
 }
 
-function connectorHeaders(requestId: string, mode: WallarmMode): Array<[string, string]> {
+function connectorHeaders(requestId: string, mode: WallarmMode | "liveness"): Array<[string, string]> {
   return [
     ["x-wallarm-request-id", requestId],
     ["x-wallarm-mode", mode],
@@ -245,5 +268,18 @@ export function responseReport(view: ResponseEventView, host: string, prefix: st
       ["content-length", String(body.length)],
     ],
     body,
+  };
+}
+
+/**
+ * The liveness probe sent after an outcome that is no verdict; `host` is the node's, `prefix`
+ * its URL's path prefix (see pathPrefix), `requestId` the failed request's, to tie the two.
+ */
+export function livenessProbe(host: string, prefix: string, requestId: string): NodeRequest {
+  return {
+    method: "GET",
+    path: prefix + LIVENESS_PATH,
+    headers: [["host", host], ...connectorHeaders(requestId, "liveness")],
+    body: Buffer.alloc(0),
   };
 }

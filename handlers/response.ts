@@ -8,17 +8,24 @@ import { responseReport } from "./protocol";
 import { admit, getRuntime, sendAndForget } from "./runtime";
 
 const handler = async (event: CloudFrontResponseEvent, _context?: Context): Promise<CloudFrontResponseResult> => {
-  const response = event?.Records?.[0]?.cf?.response;
+  const record = event?.Records?.[0]?.cf;
+  const response = record?.response;
   try {
     const rt = getRuntime(false);
     if (!rt.ok) return response;
     const view = viewResponseEvent(event);
     // A request a filter passed, or the open breaker answered, has nothing to report.
-    if (admit(rt, view.eventType, view.request) !== "Inspected") return response;
+    if (admit(rt, view.eventType, view.request) !== "Send") return response;
     const fields = { request_id: view.requestId, event_type: view.eventType };
-    await sendAndForget(rt, responseReport(view, rt.node.host, rt.prefix, rt.config.wallarm_mode), "node_report_failed", fields);
+    const report = responseReport(view, rt.node.host, rt.prefix, rt.config.wallarm_mode);
+    await sendAndForget(rt, report, { lost: "node_report_failed", refused: "node_report_refused" }, fields);
   } catch (err) {
-    log("error", "internal_error", { reason: String(err), action: "pass" });
+    const requestId = record?.config?.requestId;
+    log("error", "internal_error", {
+      request_id: typeof requestId === "string" ? requestId : undefined,
+      reason: String(err),
+      action: "pass",
+    });
   }
   return response;
 };

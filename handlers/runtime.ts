@@ -9,7 +9,7 @@ import { requestFilter } from "./filters";
 import { failAction, log, type LogFields } from "./log";
 import { type Counter, metrics, type Metrics } from "./metrics";
 import { createNodeClient, NodeClient } from "./node-client";
-import { type NodeRequest, pathPrefix } from "./protocol";
+import { type NodeRequest, pathPrefix, verdictOf } from "./protocol";
 
 export interface NodeGuard {
   /** May this invocation contact the node? false: the breaker is open, apply the fail policy. */
@@ -28,7 +28,9 @@ export interface ReadyRuntime {
   guard: NodeGuard;
   metrics: Metrics;
   /** true: a request filter lets this request pass without the node. */
-  skip: ((method: string, uri: string) => boolean) | undefined;
+  skip: ((request: CloudFrontRequest) => boolean) | undefined;
+  /** The in-line request function blocks a body CloudFront truncated, without the node. */
+  blockTruncated: boolean;
 }
 
 export type Runtime = ReadyRuntime | { ok: false; failOpen: boolean };
@@ -36,41 +38,65 @@ export type Runtime = ReadyRuntime | { ok: false; failOpen: boolean };
 /** How long a handler waits at most for a request it does not wait on to reach the socket. */
 const FLUSH_MS = 100;
 
+/** The log events of what is sent without waiting: a request copy, or a response report. */
+export interface ForgetEvents {
+  /** Never reached the node, or was cut before its answer. */
+  lost: string;
+  /** The node answered with no verdict (400, 431, 5xx, ...): it did not analyse it. */
+  refused: string;
+}
+
 /**
  * Sends without waiting for the answer (the async copy, the response report): returns once the
  * request is on the wire. A request finally lost, before or after the handler returned, is
- * logged once as `lostEvent` and counted by the breaker.
+ * logged once and counted; so is one the node refuses. Only a request that never reached the
+ * wire counts towards the breaker: a viewer can make the node reset or stall what it received.
  */
-export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, lostEvent: string, fields: LogFields): Promise<void> {
+export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, events: ForgetEvents, fields: LogFields): Promise<void> {
   const started = now();
-  const lost = (reason: string, code: string | undefined, phase: string): void => {
-    log("warn", lostEvent, { ...fields, reason, code, phase, elapsed_ms: now() - started });
-    rt.metrics.count(String(fields.event_type), "CopiesLost");
-    rt.guard.record(false, reason);
+  const eventType = String(fields.event_type);
+  const lost = (reason: string, code: string | undefined, phase: "send" | "after_send"): void => {
+    log("warn", events.lost, { ...fields, reason, code, phase, elapsed_ms: now() - started });
+    rt.metrics.count(eventType, "CopiesLost");
+    if (phase === "send") rt.guard.record(false, reason);
+  };
+  const answered = (status: number): void => {
+    if (verdictOf(status) !== "no_verdict") return rt.metrics.count(eventType, "Inspected");
+    log("warn", events.refused, { ...fields, status, elapsed_ms: now() - started });
+    rt.metrics.count(eventType, "CopiesRefused");
   };
   const outcome = await rt.client.send(req, {
     waitForAnswer: false,
     timeoutMs: rt.config.node_timeout_ms,
     flushMs: Math.min(rt.config.node_timeout_ms, FLUSH_MS),
     onLost: (failure) => lost(failure.reason, failure.code, "after_send"),
+    onAnswer: answered,
   });
-  if (outcome.kind === "failed") lost(outcome.reason, outcome.code, "send");
-  else rt.guard.record(true);
+  if (outcome.kind === "failed") return lost(outcome.reason, outcome.code, "send");
+  rt.guard.record(true);
+  if (outcome.kind === "answered") answered(outcome.status);
 }
 
+/** What becomes of a request before the node: counted under its own name, or sent. */
+export type Admission = Counter & ("Skipped" | "Truncated" | "BreakerOpen");
+
 /**
- * Starts an invocation: writes the metrics when due, counts the request and says what becomes of
- * it: passed by a filter, answered by the open breaker, or sent to the node.
+ * Starts an invocation: writes the metrics when due, counts the request and says whether it goes
+ * to the node ("Send") or not: passed by a filter, blocked for its truncated body, or answered
+ * by the open breaker. The body is judged before the breaker, so it never takes the breaker's
+ * one probe.
  */
-export function admit(
-  rt: ReadyRuntime,
-  eventType: string,
-  request: CloudFrontRequest,
-): Counter & ("Skipped" | "BreakerOpen" | "Inspected") {
+export function admit(rt: ReadyRuntime, eventType: string, request: CloudFrontRequest): Admission | "Send" {
   rt.metrics.flush(now());
   rt.metrics.count(eventType, "Requests");
-  const fate = rt.skip?.(request.method, request.uri) ? "Skipped" : rt.guard.allow() ? "Inspected" : "BreakerOpen";
-  rt.metrics.count(eventType, fate);
+  const fate = rt.skip?.(request)
+    ? "Skipped"
+    : rt.blockTruncated && request.body?.inputTruncated
+      ? "Truncated"
+      : rt.guard.allow()
+        ? "Send"
+        : "BreakerOpen";
+  if (fate !== "Send") rt.metrics.count(eventType, fate);
   return fate;
 }
 
@@ -110,6 +136,7 @@ export function buildRuntime(result: ConfigResult, waitsInInline: boolean): Runt
       console.log(line),
     ),
     skip: requestFilter(config),
+    blockTruncated: waitsInInline && config.wallarm_mode === "inline" && config.truncated_body_action === "block",
   };
 }
 

@@ -31,6 +31,8 @@ export const SETTINGS = {
   wallarm_mode: { kind: "choice", values: ["inline", "async"], default: "inline" },
   node_timeout_ms: { kind: "integer", min: 1, max: 30_000, default: 1000 },
   fail_open: { kind: "boolean", default: true },
+  refused_request_action: { kind: "choice", values: ["block", "pass"], default: "block" },
+  truncated_body_action: { kind: "choice", values: ["block", "inspect"], default: "block" },
   block_status_code: { kind: "integer", min: 400, max: 599, default: 403 },
   block_page_body: { kind: "text", default: null },
   block_page_content_type: { kind: "line", default: "text/html; charset=utf-8" },
@@ -38,7 +40,7 @@ export const SETTINGS = {
   circuit_breaker_threshold: { kind: "integer", min: 1, max: 1000, default: 5 },
   circuit_breaker_cooldown_ms: { kind: "integer", min: 100, max: 300_000, default: 10_000 },
   skip_extensions: { kind: "list", pattern: "^[A-Za-z0-9]{1,16}$", default: [] },
-  skip_path_prefixes: { kind: "list", pattern: "^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$", default: [] },
+  skip_path_prefixes: { kind: "list", pattern: "^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$", default: [] },
   skip_methods: { kind: "list", values: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], default: [] },
   metrics_enabled: { kind: "boolean", default: true },
   metrics_interval_seconds: { kind: "integer", min: 1, max: 3600, default: 60 },
@@ -57,9 +59,13 @@ export const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
   wallarm_mode:
     'How requests reach the node: "inline" waits for the verdict and blocks what the node blocks; "async" sends a copy for analysis and never delays or blocks traffic.',
   node_timeout_ms:
-    "How long the request function waits for the node, in milliseconds, before it fails open or closed. Must leave 500 ms of the function timeout.",
+    "How long the request function waits for the node's verdict, in milliseconds. An outcome that is no verdict is then told apart by a liveness probe of at most 300 ms, so keep 500 ms of the function timeout.",
   fail_open:
-    "When the node gives no verdict (down, slow, error): true passes the request on, false answers 503. Invalid handler configuration follows the same rule.",
+    "What the request function does when the node is unavailable (no connection, TLS or name failure, or no verdict even to the liveness probe): true passes the request on, false answers 503. Invalid handler configuration follows the same rule.",
+  refused_request_action:
+    '"block" (default) or "pass": what to do with a request the node refused, errored on or stalled on while it still answers the liveness probe, such as an oversized header (400, 413, 414, 431) or a body it cannot parse in time.',
+  truncated_body_action:
+    '"block" (default) or "inspect": what the in-line request function does when CloudFront cut the body (over 40 KB at viewer-request, 1 MB at origin-request). "inspect" sends the part received; the rest is never seen.',
   block_status_code: "HTTP status of the response sent when the node blocks a request.",
   block_page_body:
     "Body of the blocking response. null uses a small built-in HTML page. At most 39000 bytes for the viewer trigger and 1047000 for origin (Lambda@Edge generated responses are limited to 40 KB and 1 MB, headers included).",
@@ -67,15 +73,15 @@ export const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
   node_ca_pem:
     "PEM certificate(s) of the CA(s) that signed the node's certificate: when set, only these are trusted for the node (pinning), not the public roots. For a node with a private or self-signed certificate. TLS verification is never turned off.",
   circuit_breaker_threshold:
-    "Consecutive node failures that say the node is down or overloaded (timeouts, connection, TLS or name errors, 5xx answers) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Answers a viewer can provoke, such as 400 or 431, count as answers from a live node and end such a run. Counted by each function instance on its own.",
+    "Consecutive failures that show the node unavailable (no connection, TLS or name failure, or no verdict to the liveness probe) after which the functions apply the fail policy at once for circuit_breaker_cooldown_ms. A request the node refuses never counts. Counted per function instance.",
   circuit_breaker_cooldown_ms:
     "How long, in milliseconds, an open circuit breaker applies the fail policy without contacting the node before one probe request goes through; the breaker closes when the probe succeeds and opens again for another cool-down when it fails.",
   skip_extensions:
-    'File extensions, without the dot and case-insensitive (such as "png", "css"), whose requests pass without contacting the node. Judged on the last segment of a plain URI path only, never on the query string, and only when no earlier path segment contains a dot (a PHP origin runs /index.php/x.png as index.php). A path with percent-encoded slashes, backslashes or percent signs, ";" parameters, empty, "." or ".." segments, a segment ending in a dot, or a character outside the RFC 3986 path characters is always inspected.',
+    'File extensions without the dot, any case ("png"). A matching request skips the node only with no query string or body, no dot before the last segment and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected.',
   skip_path_prefixes:
-    'URI path prefixes, such as "/static/", whose requests pass without contacting the node. Matched literally and case-sensitively against the percent-decoded path, after the same plain-path check as skip_extensions. End a directory prefix with "/" so "/static" does not also match "/static-admin".',
+    'Path prefixes, literal and case-sensitive ("/static/"; "/static" also matches "/static-admin"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected.',
   skip_methods:
-    'HTTP methods whose requests pass without contacting the node, such as ["OPTIONS"]. A skipped method is never inspected, whatever its path or body.',
+    'HTTP methods ("OPTIONS"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected, whatever the method.',
   metrics_enabled:
     "Write CloudWatch embedded metric format (EMF) lines: per function instance, at most one line per event type every metrics_interval_seconds, with request, inspection, block, node failure, lost copy and breaker counts and the node latency distribution.",
   metrics_interval_seconds:

@@ -99,7 +99,7 @@ function writeConfig(dir: string, port: number): void {
     join(dir, "nginx.conf"),
     `${loads}
 daemon off;
-worker_processes 1;
+worker_processes 2;
 pid ${join(dir, "nginx.pid")};
 error_log ${join(dir, "error.log")} notice;
 events { worker_connections 256; }

@@ -171,9 +171,19 @@ describe("when the node is down", () => {
   });
 });
 
-test("a 100 KB body reaches the origin whole; the node gets the 40 KB copy flagged truncated", async () => {
+test("a 100 KB body is blocked by default: CloudFront gives the function only the first 40 KB", async () => {
   const node = await recordingNode();
   const { url } = await edge({ config: { wallarm_node_url: node.url }, responseFunction: false });
+  const before = origin.hits.length;
+  const reply = await send(url, "/upload?name=big", { method: "POST", body: Buffer.alloc(100 * 1024, "q") });
+  expect(reply.status).toBe(403);
+  expect(hitsSince(before)).toEqual([]);
+  expect(node.requests).toEqual([]);
+});
+
+test("truncated_body_action = inspect: a 100 KB body reaches the origin whole; the node gets the 40 KB copy flagged truncated", async () => {
+  const node = await recordingNode();
+  const { url } = await edge({ config: { wallarm_node_url: node.url, truncated_body_action: "inspect" }, responseFunction: false });
   const body = Buffer.alloc(100 * 1024, "q");
   const before = origin.hits.length;
   const reply = await send(url, "/upload?name=big", { method: "POST", body, headers: { "Content-Type": "application/octet-stream" } });

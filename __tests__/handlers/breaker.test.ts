@@ -1,10 +1,13 @@
 // The circuit breaker through the bundled function against a real socket: a node that accepts
-// connections and never answers costs node_timeout_ms per request only until the breaker trips;
-// then requests are answered by the fail policy without touching the node, one line logs the
-// trip, one probe goes through after the cool-down and a healthy answer closes it.
+// connections and never answers (the liveness probe neither) costs node_timeout_ms plus the
+// probe per request only until the breaker trips; then requests are answered by the fail policy
+// without touching the node, one line logs the trip, one request goes through after the
+// cool-down and a healthy answer closes it. Requests the node refuses while it answers the
+// liveness probe never count.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
 import { breaker } from "../../handlers/breaker";
-import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
+import { LIVENESS_PATH } from "../../handlers/protocol";
+import { type Behaviour, RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 
@@ -24,6 +27,18 @@ afterAll(async () => {
 });
 beforeEach(() => (logs = captureLogs()));
 afterEach(() => logs.restore());
+
+const isProbe = (target: string): boolean => target.endsWith(LIVENESS_PATH);
+/** Requests the node received since `before` (an index into node.requests), probes apart. */
+const received = (before: number): { requests: number; probes: number } => {
+  const targets = node.requests.slice(before).map((r) => r.target);
+  return { requests: targets.filter((t) => !isProbe(t)).length, probes: targets.filter(isProbe).length };
+};
+/** A live node that answers `fault` to every request but the liveness probe. */
+const refusesRequests =
+  (fault: Behaviour) =>
+  (req: { target: string }): Behaviour =>
+    isProbe(req.target) ? { kind: "status", status: 200 } : fault;
 
 describe.each([
   ["fail-open", true],
@@ -48,31 +63,33 @@ describe.each([
       const event = requestEvent();
       applied(event, await handler(event, context));
     }
-    expect(node.requests.length - before).toBe(THRESHOLD);
+    expect(received(before)).toEqual({ requests: THRESHOLD, probes: THRESHOLD });
     const tripped = logs.lines().map((l) => l.event);
     expect(tripped).toEqual([...Array<string>(THRESHOLD).fill("node_failure"), "breaker_open"]);
 
     // Open: the fail policy at once, the node untouched, nothing logged per request.
+    const openedAt = Date.now();
     for (let i = 0; i < 20; i++) {
       const event = requestEvent();
       applied(event, await handler(event, context));
     }
-    expect(node.requests.length - before).toBe(THRESHOLD);
+    expect(Date.now() - openedAt).toBeLessThan(TIMEOUT_MS); // 20 requests, none waited on the node
+    expect(received(before)).toEqual({ requests: THRESHOLD, probes: THRESHOLD });
     expect(logs.lines()).toHaveLength(THRESHOLD + 1);
 
-    // After the cool-down one probe reaches the node; the node has recovered, the breaker closes.
+    // After the cool-down one request reaches the node; the node has recovered, the breaker closes.
     node.setBehaviour({ kind: "status", status: 200 });
     await sleep(COOLDOWN_MS + 50);
-    const probe = requestEvent();
-    expect(await handler(probe, context)).toBe(probe.Records[0].cf.request);
-    expect(node.requests.length - before).toBe(THRESHOLD + 1);
+    const first = requestEvent();
+    expect(await handler(first, context)).toBe(first.Records[0].cf.request);
+    expect(received(before)).toEqual({ requests: THRESHOLD + 1, probes: THRESHOLD });
     expect(logs.lines().slice(THRESHOLD)).toEqual([
       expect.objectContaining({ event: "breaker_open", failures: THRESHOLD, reason: "timeout", action: failOpen ? "pass" : "fail_closed" }),
       expect.objectContaining({ event: "breaker_closed", bypassed: 20 }),
     ]);
     const next = requestEvent();
     expect(await handler(next, context)).toBe(next.Records[0].cf.request);
-    expect(node.requests.length - before).toBe(THRESHOLD + 2);
+    expect(received(before)).toEqual({ requests: THRESHOLD + 2, probes: THRESHOLD });
   });
 });
 
@@ -87,42 +104,67 @@ test("a failed probe re-opens for another cool-down without a new log line", asy
   await handler(requestEvent(), context); // trips
   await handler(requestEvent(), context); // skipped
   await sleep(250);
-  await handler(requestEvent(), context); // probe, fails
+  await handler(requestEvent(), context); // goes through after the cool-down, fails
   await handler(requestEvent(), context); // skipped again
-  expect(node.requests.length - before).toBe(2);
+  expect(received(before)).toEqual({ requests: 2, probes: 2 });
   expect(logs.lines().map((l) => l.event)).toEqual(["node_failure", "breaker_open", "node_failure"]);
 });
 
-test.each([400, 413, 431])(
-  "answers %p, which a viewer can provoke, never open the breaker: each request still goes to the node",
-  async (status) => {
-    node.setBehaviour({ kind: "status", status });
+describe.each([
+  ["400", { kind: "status", status: 400 }],
+  ["413", { kind: "status", status: 413 }],
+  ["431", { kind: "status", status: 431 }],
+  ["500", { kind: "status", status: 500 }],
+  ["a stall", { kind: "hang" }],
+  ["a reset", { kind: "reset" }],
+] as Array<[string, Behaviour]>)("requests answered with %s by a node that answers the liveness probe", (_label, fault) => {
+  test.each([
+    ["fail-open", true],
+    ["fail-closed", false],
+  ])("are blocked and never open the breaker (%s): each one still goes to the node", async (_mode, failOpen) => {
+    node.setBehaviour(refusesRequests(fault));
     const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
       wallarm_node_url: node.url,
+      node_timeout_ms: TIMEOUT_MS,
+      fail_open: failOpen,
       circuit_breaker_threshold: THRESHOLD,
       circuit_breaker_cooldown_ms: COOLDOWN_MS,
     });
     const before = node.requests.length;
     const calls = THRESHOLD * 3;
-    for (let i = 0; i < calls; i++) await handler(requestEvent(), context);
-    expect(node.requests.length - before).toBe(calls);
-    expect(logs.lines()).toEqual(Array<unknown>(calls).fill(expect.objectContaining({ event: "node_failure", status, action: "pass" })));
-  },
-);
+    for (let i = 0; i < calls; i++) expect(await handler(requestEvent(), context)).toMatchObject({ status: "403" });
+    // A reset on a kept-alive connection is sent once more on a fresh one (the node de-duplicates).
+    const { requests, probes } = received(before);
+    expect(probes).toBe(calls);
+    expect(requests).toBeGreaterThanOrEqual(calls);
+    expect(requests).toBeLessThanOrEqual(fault.kind === "reset" ? 2 * calls : calls);
+    expect(logs.lines()).toEqual(
+      Array<unknown>(calls).fill(expect.objectContaining({ level: "warn", event: "request_refused", action: "block" })),
+    );
+    // The node recovers for this viewer's next request: inspected as usual.
+    node.setBehaviour({ kind: "status", status: 200 });
+    const next = requestEvent();
+    expect(await handler(next, context)).toBe(next.Records[0].cf.request);
+    expect(received(before)).toEqual({ requests: requests + 1, probes: calls });
+  });
+});
 
-test("such an answer is one from a live node: it ends a run of 5xx failures", async () => {
+test("such a refusal is an answer from a live node: it ends a run of failures", async () => {
   const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
     wallarm_node_url: node.url,
     circuit_breaker_threshold: THRESHOLD,
     circuit_breaker_cooldown_ms: COOLDOWN_MS,
   });
-  const statuses = [...Array<number>(THRESHOLD - 1).fill(500), 400, ...Array<number>(THRESHOLD - 1).fill(500)];
-  for (const status of statuses) {
-    node.setBehaviour({ kind: "status", status });
+  const down: Behaviour = { kind: "status", status: 500 }; // the probe too
+  const refused: Behaviour = { kind: "status", status: 400 }; // this request only
+  const phases = [...Array<Behaviour>(THRESHOLD - 1).fill(down), refused, ...Array<Behaviour>(THRESHOLD - 1).fill(down)];
+  for (const fault of phases) {
+    node.setBehaviour(fault === down ? down : refusesRequests(fault));
     await handler(requestEvent(), context);
   }
   expect(logs.lines().map((l) => l.event)).not.toContain("breaker_open");
-  await handler(requestEvent(), context); // the THRESHOLD-th 500 in a row
+  expect(logs.lines().map((l) => l.event)).toContain("request_refused");
+  await handler(requestEvent(), context); // the THRESHOLD-th failure in a row
   expect(logs.lines().map((l) => l.event)).toContain("breaker_open");
 });
 
@@ -135,7 +177,7 @@ test("a node answering 503 (overloaded) opens the breaker like one that does not
   });
   const before = node.requests.length;
   for (let i = 0; i < THRESHOLD * 3; i++) await handler(requestEvent(), context);
-  expect(node.requests.length - before).toBe(THRESHOLD);
+  expect(received(before)).toEqual({ requests: THRESHOLD, probes: THRESHOLD });
   expect(logs.lines().map((l) => l.event)).toEqual([...Array<string>(THRESHOLD).fill("node_failure"), "breaker_open"]);
 });
 

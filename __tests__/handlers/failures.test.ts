@@ -1,8 +1,11 @@
-// Everything that can go wrong with the node, through the bundled request function, with real
-// sockets: fail-open returns the original request, fail-closed a clean 503, always within
-// node_timeout_ms plus a margin, with exactly one JSON log line and no thrown error.
+// Everything that can go wrong with a node that is down or misconfigured (it fails every request,
+// the liveness probe included), through the bundled request function, with real sockets:
+// fail-open returns the original request, fail-closed a clean 503, within node_timeout_ms (plus
+// the probe's time when the node stalls) and a margin, with exactly one JSON log line saying
+// what the probe got, and no thrown error.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import { createServer } from "node:net";
+import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
 import { Behaviour, RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "./certs";
 import { base64Body, requestEvent } from "./fixtures";
@@ -43,6 +46,8 @@ interface Scenario {
   name: string;
   reason: string;
   status?: number;
+  /** What the liveness probe got; none is sent when the node could not even be reached. */
+  probe?: string;
   url: () => string;
   behaviour?: Behaviour;
 }
@@ -51,22 +56,31 @@ const scenarios: Scenario[] = [
   { name: "connection refused", reason: "connection_refused", url: () => refusedUrl },
   { name: "DNS failure (.invalid host)", reason: "dns_failure", url: () => "http://wallarm-node.invalid:8080" },
   { name: "TLS failure (self-signed node, no node_ca_pem)", reason: "tls_failure", url: () => tlsNode.url },
-  { name: "timeout (node never answers)", reason: "timeout", url: () => plain.url, behaviour: { kind: "hang" } },
+  { name: "timeout (node never answers)", reason: "timeout", probe: "timeout", url: () => plain.url, behaviour: { kind: "hang" } },
   {
     name: "timeout (node answers too late)",
     reason: "timeout",
+    probe: "timeout",
     url: () => plain.url,
     behaviour: { kind: "status", status: 200, delayMs: 2000 },
   },
-  { name: "connection reset", reason: "connection_reset", url: () => plain.url, behaviour: { kind: "reset" } },
+  { name: "connection reset", reason: "connection_reset", probe: "connection_reset", url: () => plain.url, behaviour: { kind: "reset" } },
+  // A node answering everything so is down (5xx, 429), misconfigured (404, 3xx) or broken.
   ...[500, 503, 400, 404, 408, 413, 414, 431, 429, 101, 301, 304].map((status) => ({
-    name: `${status} from the node`,
+    name: `${status} from the node to every request`,
     reason: "node_status",
     status,
+    probe: `status ${status}`,
     url: () => plain.url,
     behaviour: { kind: "status", status } as Behaviour,
   })),
-  { name: "malformed answer (garbage bytes)", reason: "malformed_answer", url: () => plain.url, behaviour: { kind: "garbage" } },
+  {
+    name: "malformed answer (garbage bytes)",
+    reason: "malformed_answer",
+    probe: "malformed_answer",
+    url: () => plain.url,
+    behaviour: { kind: "garbage" },
+  },
 ];
 
 function sensitiveEvent(): CloudFrontRequestEvent {
@@ -85,7 +99,7 @@ describe.each([
   ["fail-open", true],
   ["fail-closed", false],
 ])("%s", (_label, failOpen) => {
-  test.each(scenarios)("$name", async ({ reason, status, url, behaviour }) => {
+  test.each(scenarios)("$name", async ({ reason, status, probe, url, behaviour }) => {
     const node = url() === tlsNode.url ? tlsNode : plain;
     node.setBehaviour(behaviour ?? { kind: "status", status: 200 });
     const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
@@ -104,7 +118,7 @@ describe.each([
     }
     const elapsed = Date.now() - started;
 
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + (probe === "timeout" ? PROBE_TIMEOUT_MS : 0) + MARGIN_MS);
     if (failOpen) {
       expect(result).toBe(event.Records[0].cf.request);
     } else {
@@ -123,6 +137,7 @@ describe.each([
       action: failOpen ? "pass" : "fail_closed",
     });
     expect(lines[0].status).toBe(status);
+    expect(lines[0].probe).toBe(probe);
     expect(lines[0].elapsed_ms).toEqual(expect.any(Number));
     const text = JSON.stringify(lines);
     expect(text).not.toContain("s3cr3t");
@@ -130,7 +145,7 @@ describe.each([
   });
 });
 
-test("a timeout answers close to node_timeout_ms, not later", async () => {
+test("a node that stalls is judged down after node_timeout_ms and the probe's time, not later", async () => {
   plain.setBehaviour({ kind: "hang" });
   const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
     wallarm_node_url: plain.url,
@@ -140,8 +155,9 @@ test("a timeout answers close to node_timeout_ms, not later", async () => {
   const started = Date.now();
   await handler(requestEvent(), context).finally(() => logs.restore());
   const elapsed = Date.now() - started;
-  expect(elapsed).toBeGreaterThanOrEqual(240);
-  expect(elapsed).toBeLessThan(250 + MARGIN_MS);
+  expect(elapsed).toBeGreaterThanOrEqual(250 + PROBE_TIMEOUT_MS - 10);
+  expect(elapsed).toBeLessThan(250 + PROBE_TIMEOUT_MS + MARGIN_MS);
+  expect(logs.lines()).toEqual([expect.objectContaining({ event: "node_failure", reason: "timeout", probe: "timeout" })]);
 });
 
 test("2xx statuses pass, even fail-closed", async () => {

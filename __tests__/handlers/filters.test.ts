@@ -1,56 +1,107 @@
-// Request filters: what a filter may pass without the node, and every path trick that must be
-// inspected instead. A seeded fuzz run checks each skipped path against WHATWG URL resolution
-// (dot segments, %2e), a second normaliser the filter must agree with.
-import { plainPath, requestFilter } from "../../handlers/filters";
+// Request filters: a filter passes only plain static requests (no query string, no body, a path
+// of plain segments), whatever the user listed; every attack from issue 18 and every path trick
+// is inspected. A seeded fuzz run checks each skipped path against WHATWG URL resolution (dot
+// segments, %2e), a second normaliser the filter must agree with.
+import type { CloudFrontRequest } from "aws-lambda";
+import { isPlainStaticRequest, requestFilter } from "../../handlers/filters";
+import { base64Body, requestEvent } from "./fixtures";
 
-const filter = requestFilter({
-  skip_extensions: ["png", "CSS", "js"],
-  skip_path_prefixes: ["/static/", "/health"],
-  skip_methods: ["OPTIONS"],
-})!;
+interface Spec {
+  method?: string;
+  uri: string;
+  querystring?: string;
+  headers?: Array<[string, string]>;
+  body?: CloudFrontRequest["body"];
+}
 
-describe("plainPath", () => {
+const request = ({ method, uri, querystring, headers, body }: Spec): CloudFrontRequest =>
+  requestEvent({ method, uri, querystring, body, headers: [["Host", "shop.example.com"], ...(headers ?? [])] }).Records[0].cf.request;
+
+/** "GET /a?b" → a request; a method is optional ("/a" is a GET). */
+function parse(line: string, extra: Omit<Spec, "uri" | "method" | "querystring"> = {}): CloudFrontRequest {
+  const [method, target] = line.includes(" ") ? line.split(" ", 2) : ["GET", line];
+  const at = target.indexOf("?");
+  return request({ method, uri: at < 0 ? target : target.slice(0, at), querystring: at < 0 ? "" : target.slice(at + 1), ...extra });
+}
+
+const SHELL = "<?php system($_GET['c']); ?>";
+
+// The issue's configuration.
+const filter = requestFilter({ skip_extensions: ["js", "css", "png"], skip_path_prefixes: ["/static/"], skip_methods: ["OPTIONS"] })!;
+
+describe("isPlainStaticRequest", () => {
+  test.each(["/", "/a/b.png", "/a/b/", "/A-z_0~9/x.y.z", "/~user/", "/a-/b_"])("%s is plain", (uri) =>
+    expect(isPlainStaticRequest(request({ uri }))).toBe(true),
+  );
+
   test.each([
-    ["/", "/"],
-    ["/a/b.png", "/a/b.png"],
-    ["/a/b/", "/a/b/"],
-    ["/caf%C3%A9", undefined], // decoded to non-ASCII: outside the path characters
-    ["/%41b.png", "/Ab.png"], // an encoded letter is read as the letter by every origin
-    ["/.well-known/x", "/.well-known/x"],
-  ])("%s -> %s", (uri, expected) => expect(plainPath(uri)).toBe(expected));
-
-  test.each([
-    "/a/../b.png",
-    "/a/./b.png",
-    "/./b.png",
-    "/..",
+    "",
+    "b.png", // not absolute
     "//b.png",
     "/a//b.png",
+    "/a/../b.png",
+    "/a/./b.png",
+    "/..",
+    "/.",
+    "/.env",
+    "/.git/config",
+    "/.well-known/x", // a dotfile segment, however harmless
     "/a/%2e%2e/b.png",
-    "/a/%2E/b.png",
     "/a%2fb.png",
-    "/a%2Fb.png",
-    "/a%5cb.png",
-    "/a\\b.png",
+    "/%41b.png", // an encoded letter: no decoding any more, so any "%" is inspected
+    "/caf%C3%A9",
     "/a%252e%252e/b.png",
+    "/a\\b.png",
     "/a;x=1/b.png",
     "/b.php;.png",
-    "/b.png%3b.php",
     "/b.png.",
-    "/b.png%2e",
-    "/b.png%20",
+    "/b./c.png",
     "/b.png ",
-    "/b.png%00",
-    "/b.png%0a",
-    "/b.png%C0%AE", // overlong UTF-8 for "."
-    "/b%E2%80%A4png", // one dot leader, not a dot
-    "/b.png%", // malformed escape
-    "/b.png%zz",
-    "b.png", // not absolute
+    "/b.png\u0000",
+    "/b.\u00f0png",
     "/b.png#x",
     "/b.png?x",
-    "/b.\u00f0png",
-  ])("%s is not plain", (uri) => expect(plainPath(uri)).toBeUndefined());
+    "/x/$(id).js",
+    "/users/1'or'1'='1'--.png",
+    "/a=b.png",
+    "/a&b.png",
+    "/a:b.png",
+    "/a@b.png",
+    "/a!b.png",
+    "/a*b.png",
+    "/a+b.png",
+    "/a,b.png",
+    "/a(b).png",
+  ])("%j is not plain", (uri) => expect(isPlainStaticRequest(request({ uri }))).toBe(false));
+
+  test("a query string, even empty-valued, is never plain", () => {
+    expect(isPlainStaticRequest(request({ uri: "/a.png", querystring: "v=1" }))).toBe(false);
+    expect(isPlainStaticRequest(request({ uri: "/a.png", querystring: "x" }))).toBe(false);
+    expect(isPlainStaticRequest(request({ uri: "/a.png", querystring: "" }))).toBe(true);
+  });
+
+  test.each<[string, Omit<Spec, "uri">]>([
+    ["body data", { body: base64Body("x") }],
+    ["a truncated body", { body: base64Body("", true) }],
+    ["a text body", { body: { action: "read-only", encoding: "text", inputTruncated: false, data: "a=1" } }],
+    ["content-length without include body", { headers: [["Content-Length", "12"]] }],
+    ["content-length that is not a plain zero", { headers: [["Content-Length", "00"]] }],
+    [
+      "a second content-length",
+      {
+        headers: [
+          ["Content-Length", "0"],
+          ["Content-Length", "5"],
+        ],
+      },
+    ],
+    ["transfer-encoding", { headers: [["Transfer-Encoding", "chunked"]] }],
+    ["an empty transfer-encoding", { headers: [["Transfer-Encoding", ""]] }],
+  ])("%s: a body is possible, not plain", (_, spec) => expect(isPlainStaticRequest(request({ uri: "/a.png", ...spec }))).toBe(false));
+
+  test("an empty body and content-length: 0 are no body", () => {
+    expect(isPlainStaticRequest(request({ uri: "/a.png", body: base64Body(""), headers: [["Content-Length", "0"]] }))).toBe(true);
+  });
 });
 
 describe("requestFilter", () => {
@@ -59,38 +110,54 @@ describe("requestFilter", () => {
   });
 
   test.each([
-    ["GET", "/img/logo.png"],
-    ["GET", "/img/logo.PNG"],
-    ["GET", "/site.css"],
-    ["POST", "/app.Js"],
-    ["GET", "/static/admin.php"], // the user declared /static/ static
-    ["GET", "/health"],
-    ["GET", "/healthz"], // literal prefix, as documented
-    ["OPTIONS", "/api/orders/../../admin"], // a skipped method, whatever the path
-    ["GET", "/.png"], // a dotfile: by the last-dot rule its extension is png
-  ])("%s %s is skipped", (method, uri) => expect(filter(method, uri)).toBe(true));
+    "GET /static/app.css",
+    "GET /img/logo.PNG",
+    "GET /img/logo.png",
+    "HEAD /static/",
+    "OPTIONS /api/items",
+    "POST /app.Js", // no body: a plain request, whatever its method
+    "GET /static/admin.php", // the user declared /static/ static
+    "GET /static/report",
+  ])("%s is skipped", (line) => expect(filter(parse(line))).toBe(true));
+
+  // Issue 18: each was skipped by a filter and reached the origin uninspected.
+  test.each<[string, string, Omit<Spec, "uri" | "method" | "querystring">]>([
+    ["GET /app.js?id=1' OR 1=1--", "query string", {}],
+    ["GET /logo.pNg?url=http://169.254.169.254/", "query string", {}],
+    ["GET /users/1'or'1'='1'--.png", "quote in the path", {}],
+    ["GET /x/$(id).js", "shell syntax in the path", {}],
+    ["GET /static/.env", "dotfile", {}],
+    ["GET /static/.git/config", "dot directory", {}],
+    ["POST /static/upload.png", "attack body", { body: base64Body(SHELL), headers: [["Content-Length", String(SHELL.length)]] }],
+    ["POST /static/upload.png", "content-length without include body", { headers: [["Content-Length", "29"]] }],
+    ["OPTIONS /api?x=<script>", "query string", {}],
+    ["OPTIONS /api/items", "body", { body: base64Body('{"$where":"1"}') }],
+    ["OPTIONS /api/items", "chunked, without include body", { headers: [["Transfer-Encoding", "chunked"]] }],
+    ["GET /static/%2e%2e/admin", "encoded dot segment", {}],
+    ["GET /static/a;b.png", "path parameter", {}],
+    ["GET /static/..%2fadmin", "encoded slash", {}],
+  ])("%s (%s) is inspected", (line, _why, extra) => expect(filter(parse(line, extra))).toBe(false));
 
   test.each([
-    ["GET", "/"],
-    ["GET", "/index.php"],
-    ["GET", "/logo.png.php"],
-    ["GET", "/png"],
-    ["GET", "/index.php/logo.png"], // PATH_INFO: PHP runs index.php
-    ["GET", "/v1.2/app.js"], // a dot before the last segment: inspected (cost, not risk)
-    ["GET", "/img/logo.png/"],
-    ["GET", "/static/../admin.php"],
-    ["GET", "/static/..%2fadmin.php"],
-    ["GET", "/static/%2e%2e/admin.php"],
-    ["GET", "/Static/admin.php"], // prefixes are case-sensitive
-    ["GET", "/static"], // "/static/" needs the slash
-    ["GET", "/admin.php;.png"],
-    ["GET", "/admin.php%00.png"],
-    ["GET", "/admin.php%2Flogo.png"],
-    ["GET", "/logo.png."],
-    ["GET", "/a//logo.png"],
-    ["HEAD", "/admin"],
-    ["options", "/admin"], // methods are compared as CloudFront sends them: upper case
-  ])("%s %s is inspected", (method, uri) => expect(filter(method, uri)).toBe(false));
+    "GET /",
+    "GET /index.php",
+    "GET /logo.png.php",
+    "GET /png",
+    "GET /.png", // a dotfile, not an extension
+    "GET /index.php/logo.png", // PATH_INFO: PHP runs index.php
+    "GET /v1.2/app.js", // a dot before the last segment: inspected (cost, not risk)
+    "GET /img/logo.png/",
+    "GET /static/../admin.php",
+    "GET /Static/admin.php", // prefixes are case-sensitive
+    "GET /static", // "/static/" needs the slash
+    "GET /admin.php%00.png",
+    "GET /admin.php%2Flogo.png",
+    "GET /logo.png.",
+    "GET /a//logo.png",
+    "HEAD /admin",
+    "OPTIONS /api/orders/../../admin", // a skipped method no longer excuses the path
+    "options /admin", // methods are compared as CloudFront sends them: upper case
+  ])("%s is inspected", (line) => expect(filter(parse(line))).toBe(false));
 });
 
 describe("seeded fuzz: a skipped path is the path the origin resolves", () => {
@@ -102,7 +169,24 @@ describe("seeded fuzz: a skipped path is the path the origin resolves", () => {
     state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
-  const pieces = ["static", "img", "a", ".", "..", "", "%2e", "%2E%2e", "%2f", "%5c", "%25", ";x", "logo.png", "x.css", "index.php"];
+  const pieces = [
+    "static",
+    "img",
+    "a",
+    ".",
+    "..",
+    "",
+    "%2e",
+    "%2E%2e",
+    "%2f",
+    "%5c",
+    "%25",
+    ";x",
+    "logo.png",
+    "x.css",
+    "index.php",
+    ".env",
+  ];
   const odd = [
     "%00",
     "%20",
@@ -119,19 +203,22 @@ describe("seeded fuzz: a skipped path is the path the origin resolves", () => {
     "\u0000",
     "\ud83d\ude00",
     "%F0%9F%98%80",
+    "'",
+    "$",
+    "(",
   ];
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
 
-  test("10,000 URIs: every skip agrees with WHATWG resolution and ends in a listed extension or prefix", () => {
+  test("10,000 URIs: every skip is its own WHATWG resolution and ends in a listed extension or prefix", () => {
     let skipped = 0;
     for (let i = 0; i < 10_000; i++) {
       const segments = Array.from({ length: 1 + Math.floor(next() * 4) }, () => (next() < 0.25 ? pick(pieces) + pick(odd) : pick(pieces)));
       const uri = `/${segments.join("/")}`;
-      if (!filter("GET", uri)) continue;
+      if (!filter(request({ uri }))) continue;
       skipped++;
-      const resolved = decodeURIComponent(new URL(uri, "https://origin.example").pathname);
-      expect({ uri, path: plainPath(uri) }).toEqual({ uri, path: resolved });
-      expect(resolved.startsWith("/static/") || /\/[^/.]+\.(png|css|js)$/i.test(resolved)).toBe(true);
+      expect({ uri, resolved: new URL(uri, "https://origin.example").pathname }).toEqual({ uri, resolved: uri });
+      expect(uri.startsWith("/static/") || /\/[^/.]+\.(png|css|js)$/i.test(uri)).toBe(true);
+      expect(filter(request({ uri, querystring: "a=1" }))).toBe(false);
     }
     // The generator must reach the skip branch often enough to mean something.
     expect(skipped).toBeGreaterThan(300);

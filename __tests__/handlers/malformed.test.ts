@@ -37,6 +37,9 @@ const DAMAGES: Array<[string, Damage]> = [
   ["a body whose data is a number", inPart("request", (r) => (r.body = { encoding: "base64", data: 42 }))],
 ];
 
+const requestIdOf = (event: unknown): string | undefined =>
+  (event as Partial<LooseEvent> | undefined)?.Records?.[0]?.cf.config?.requestId as string | undefined;
+
 const damaged = <E>(valid: E, damage: Damage): E => damage(structuredClone(valid) as unknown as LooseEvent) as E;
 
 /** Calls the handler with its log lines captured; waits a moment for anything sent late. */
@@ -64,6 +67,8 @@ describe.each([true, false])("request function, fail_open = %p", (failOpen) => {
     if (failOpen) expect(result).toBe(event?.Records?.[0]?.cf?.request);
     else expect(result).toMatchObject({ status: "503" });
     expect(lines).toEqual([expect.objectContaining({ event: "internal_error", action: failOpen ? "pass" : "fail_closed" })]);
+    // The line names the request whenever the event still carries its id.
+    expect(lines[0].request_id).toBe(requestIdOf(event));
     expect(sent).toBe(0);
   });
 });
@@ -85,6 +90,7 @@ describe("response function", () => {
     const { result, lines, sent } = await call(handler, event);
     expect(result).toBe(event?.Records?.[0]?.cf?.response);
     expect(lines).toEqual([expect.objectContaining({ event: "internal_error", action: "pass" })]);
+    expect(lines[0].request_id).toBe(requestIdOf(event));
     expect(sent).toBe(0);
   });
 });

@@ -159,10 +159,58 @@ describe("the bundles write EMF lines", () => {
       await disabled(requestEvent({ eventType: "origin-request" }), context);
       const lines = emfLines(logs);
       expect(lines).toHaveLength(1); // from the enabled instance only
-      expect(lines[0]).toMatchObject({ EventType: "origin-request", Requests: 4, Inspected: 2, NodeFailures: 2, BreakerOpen: 1 });
+      // Inspected counts verdicts only: a request the node never judged is not inspected.
+      expect(lines[0]).toMatchObject({ EventType: "origin-request", Requests: 4, Inspected: 0, NodeFailures: 2, BreakerOpen: 1 });
       expect(lines[0]).not.toHaveProperty("NodeLatency");
     } finally {
       logs.restore();
+    }
+  });
+
+  test("refused requests, truncated bodies and refused copies are counted apart from inspected ones", async () => {
+    const refusing = await startRecordingNode({
+      // A live node (it answers the liveness probe) that refuses what it cannot parse.
+      behaviour: (req) => ({ kind: "status", status: req.target.startsWith("/refuse") ? 400 : 200 }),
+    });
+    try {
+      const config = { wallarm_node_url: refusing.url, metrics_interval_seconds: 1 };
+      const inline = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", config);
+      const async = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", { ...config, wallarm_mode: "async" });
+      const truncated = (uri: string): CloudFrontRequestEvent => {
+        const e = requestEvent({ uri, method: "POST", eventType: "origin-request" });
+        e.Records[0].cf.request.body = { action: "read-only", data: "YQ==", encoding: "base64", inputTruncated: true };
+        return e;
+      };
+      const logs = captureLogs();
+      try {
+        for (const uri of ["/ok", "/refuse", "/refuse"]) await inline(requestEvent({ uri }), context);
+        await inline(truncated("/ok"), context);
+        for (const uri of ["/ok", "/refuse"]) await async(requestEvent({ uri, eventType: "origin-request" }), context);
+        await refusing.waitForRequests(7); // 3 in-line, 2 probes, 2 copies: every answer is on its way
+        await sleep(1_050);
+        await inline(requestEvent({ uri: "/ok" }), context);
+        await async(requestEvent({ uri: "/ok", eventType: "origin-request" }), context);
+        const lines = emfLines(logs);
+        expect(lines.find((l) => l.EventType === "viewer-request")).toMatchObject({
+          Requests: 3,
+          Inspected: 1,
+          Refused: 2,
+          Blocked: 2,
+          NodeFailures: 0,
+        });
+        // One line per instance: the in-line one saw the truncated body, the async one the copies.
+        expect(lines.filter((l) => l.EventType === "origin-request")).toEqual([
+          expect.objectContaining({ Requests: 1, Truncated: 1, Blocked: 1, Inspected: 0 }),
+          expect.objectContaining({ Requests: 2, Inspected: 1, CopiesRefused: 1, CopiesLost: 0 }),
+        ]);
+        expect(logs.lines().filter((l) => l.event === "node_copy_refused")).toEqual([
+          expect.objectContaining({ level: "warn", status: 400, event_type: "origin-request", request_id: expect.any(String) }),
+        ]);
+      } finally {
+        logs.restore();
+      }
+    } finally {
+      await refusing.stop();
     }
   });
 

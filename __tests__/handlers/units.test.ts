@@ -56,7 +56,7 @@ describe("protocol", () => {
   test("verdicts: 2xx passes, 403 blocks, every other answer is a node failure", () => {
     expect([200, 204, 299, 403].map(verdictOf)).toEqual(["pass", "pass", "pass", "block"]);
     for (const status of [0, 100, 101, 199, 300, 302, 304, 400, 401, 404, 408, 413, 414, 429, 431, 499, 500, 502, 599, 600]) {
-      expect([status, verdictOf(status)]).toEqual([status, "node_failure"]);
+      expect([status, verdictOf(status)]).toEqual([status, "no_verdict"]);
     }
   });
 
@@ -160,6 +160,8 @@ describe("config", () => {
       wallarm_mode: "async",
       node_timeout_ms: 250,
       fail_open: false,
+      refused_request_action: "pass",
+      truncated_body_action: "inspect",
       block_status_code: 451,
       block_page_body: "<p>no</p>",
       block_page_content_type: "text/html",
@@ -167,7 +169,7 @@ describe("config", () => {
       circuit_breaker_threshold: 3,
       circuit_breaker_cooldown_ms: 2500,
       skip_extensions: ["png", "CSS"],
-      skip_path_prefixes: ["/static/", "/.well-known/"],
+      skip_path_prefixes: ["/static/", "/health"],
       skip_methods: ["OPTIONS"],
       metrics_enabled: false,
       metrics_interval_seconds: 5,
@@ -187,6 +189,10 @@ describe("config", () => {
     [{ wallarm_node_url: "http://n", skip_extensions: "png" }, true, /skip_extensions/],
     [{ wallarm_node_url: "http://n", skip_path_prefixes: ["static/"] }, true, /skip_path_prefixes/],
     [{ wallarm_node_url: "http://n", skip_path_prefixes: ["/a%2F"] }, true, /skip_path_prefixes/],
+    // Prefixes a plain path can never start with: a filter could never match them.
+    [{ wallarm_node_url: "http://n", skip_path_prefixes: ["/.well-known/"] }, true, /skip_path_prefixes/],
+    [{ wallarm_node_url: "http://n", skip_path_prefixes: ["/a'b"] }, true, /skip_path_prefixes/],
+    [{ wallarm_node_url: "http://n", skip_path_prefixes: ["//a"] }, true, /skip_path_prefixes/],
     [{ wallarm_node_url: "http://n", skip_methods: ["get"] }, true, /skip_methods must be a list of GET, HEAD, OPTIONS/],
     [{ wallarm_node_url: "http://n", metrics_interval_seconds: 0 }, true, /metrics_interval_seconds must be a whole number from 1 to 3600/],
     [{ wallarm_node_url: "http://n", metrics_namespace: "a\nb" }, true, /metrics_namespace/],

@@ -4,6 +4,7 @@
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import { startWaf, Waf, wafAvailable } from "../../tools/waf";
 import { base64Body, requestEvent, RequestSpec } from "./fixtures";
+import { eventually } from "../support/eventually";
 import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;
@@ -131,14 +132,3 @@ const event = (spec: RequestSpec): CloudFrontRequestEvent => requestEvent({ head
     expect(seen.filter((entry) => entry.status === 403)).toHaveLength(attacks.length);
   });
 });
-
-/** Polls until fn returns a value (the node logs asynchronously); fails after 5 s. */
-async function eventually<T>(fn: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

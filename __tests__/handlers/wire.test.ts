@@ -90,7 +90,48 @@ test("POST: multi-value headers as repeated lines, x-forwarded-for appended, bod
   expect(last.body.equals(body)).toBe(true);
 });
 
-test("a truncated body is sent as received, flagged with x-wallarm-body-truncated", async () => {
+test("underscore look-alikes of the connector's headers never reach the node; other underscore names do, unchanged", async () => {
+  // nginx with underscores_in_headers reads "_" as "-": X_Real_IP would be $http_x_real_ip.
+  const event = requestEvent({
+    requestId: "look-alike",
+    headers: [
+      ["Host", "shop.example.com"],
+      ["X_Wallarm_Mode", "off"],
+      ["X_Real_IP", "6.6.6.6"],
+      ["x_wallarm_request_id", "forged"],
+      ["x-wallarm_mode", "off"],
+      ["X_WALLARM_CONNECTOR", "forged"],
+      ["X_Forwarded_For", "10.0.0.1"],
+      ["X-Forwarded-For", "192.0.2.1"],
+      ["X_Custom_Id", "42"],
+      ["x_wallarm", "kept"], // not x-wallarm-*
+    ],
+  });
+  const raw = await relay(inline, event);
+  expect(raw).toBe(
+    "GET /waf/ HTTP/1.1\r\n" +
+      "Host: shop.example.com\r\n" +
+      "X-Forwarded-For: 192.0.2.1, 203.0.113.178\r\n" +
+      "X_Custom_Id: 42\r\n" +
+      "x_wallarm: kept\r\n" +
+      "x-real-ip: 203.0.113.178\r\n" +
+      "x-wallarm-request-id: look-alike\r\n" +
+      "x-wallarm-mode: inline\r\n" +
+      connector +
+      "Connection: keep-alive\r\n" +
+      "\r\n",
+  );
+  // As the node reads them, each connector header is there once, with the connector's value.
+  const { headers } = node.requests[node.requests.length - 1];
+  const read = (name: string) => headers.filter(([key]) => key.toLowerCase().replace(/_/g, "-") === name).map(([, value]) => value);
+  expect(read("x-real-ip")).toEqual(["203.0.113.178"]);
+  expect(read("x-wallarm-mode")).toEqual(["inline"]);
+  expect(read("x-wallarm-request-id")).toEqual(["look-alike"]);
+  expect(read("x-forwarded-for")).toEqual(["192.0.2.1, 203.0.113.178"]);
+});
+
+test("with truncated_body_action = inspect, a truncated body is sent as received, flagged", async () => {
+  const inspecting: RequestHandler = await coldStart("request", { wallarm_node_url: `${node.url}/waf/`, truncated_body_action: "inspect" });
   const partial = "x".repeat(40 * 1024);
   const event = requestEvent({
     method: "PUT",
@@ -100,7 +141,7 @@ test("a truncated body is sent as received, flagged with x-wallarm-body-truncate
     ],
     body: base64Body(partial, true),
   });
-  const raw = await relay(inline, event);
+  const raw = await relay(inspecting, event);
   expect(raw).toContain("\r\nContent-Length: 40960\r\n");
   expect(raw).toContain("\r\nx-wallarm-body-truncated: true\r\n");
   expect(raw.endsWith(`\r\n\r\n${partial}`)).toBe(true);

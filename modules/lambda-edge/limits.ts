@@ -4,6 +4,7 @@
 // tools/ (the local edge) takes them from; the byte limits come from the handlers, which enforce
 // them themselves and must stay free of imports.
 import { sizeLimit } from "../../handlers/block-response";
+import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
 
 export interface TriggerLimits {
   readonly maxMemoryMb: number;
@@ -25,7 +26,10 @@ export const TRIGGER_LIMITS: Readonly<Record<"viewer" | "origin", TriggerLimits>
   origin: { maxMemoryMb: 10_240, maxTimeoutSeconds: 30, maxBodyBytes: sizeLimit("origin-request"), maxBlockPageBytes: 1_047_000 },
 };
 
-/** Room the function keeps after giving up on the node, to still answer in time. */
+/**
+ * Room the function keeps after node_timeout_ms: the liveness probe that tells a refused request
+ * from a node that is down (PROBE_TIMEOUT_MS), and the answer after it.
+ */
 export const NODE_TIMEOUT_HEADROOM_MS = 500;
 
 /** Length of the base64 encoding of `bytes` bytes (bytes a multiple of 3). */
@@ -53,5 +57,6 @@ export const LIMIT_FACTS: Readonly<Record<string, string | number>> = {
   ),
   min_memory: MIN_MEMORY_MB,
   node_timeout_headroom_ms: NODE_TIMEOUT_HEADROOM_MS,
+  probe_timeout_ms: PROBE_TIMEOUT_MS,
   runtimes: RUNTIMES.map((runtime, i) => (i === 0 ? `\`${runtime}\` (default)` : `\`${runtime}\``)).join(" or "),
 };

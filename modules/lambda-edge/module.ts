@@ -84,6 +84,8 @@ const SETTING_SECTIONS: Readonly<Record<SettingName, string>> = {
   node_ca_pem: "Node",
   wallarm_mode: "Behaviour",
   fail_open: "Behaviour",
+  refused_request_action: "Behaviour",
+  truncated_body_action: "Behaviour",
   circuit_breaker_threshold: "Behaviour",
   circuit_breaker_cooldown_ms: "Behaviour",
   block_status_code: "Blocking page",
@@ -140,6 +142,8 @@ export const LAMBDA_EDGE_VARIABLES = {
     },
   ]),
   fail_open: settingVariable("fail_open"),
+  refused_request_action: settingVariable("refused_request_action"),
+  truncated_body_action: settingVariable("truncated_body_action"),
   block_status_code: settingVariable("block_status_code"),
   block_page_body: settingVariable("block_page_body", [
     {

@@ -4,6 +4,8 @@ locals {
     wallarm_mode                = var.wallarm_mode
     node_timeout_ms             = var.node_timeout_ms
     fail_open                   = var.fail_open
+    refused_request_action      = var.refused_request_action
+    truncated_body_action       = var.truncated_body_action
     block_status_code           = var.block_status_code
     block_page_body             = var.block_page_body
     block_page_content_type     = var.block_page_content_type

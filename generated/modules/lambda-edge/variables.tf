@@ -23,7 +23,7 @@ variable "wallarm_node_url" {
 }
 
 variable "node_timeout_ms" {
-  description = "How long the request function waits for the node, in milliseconds, before it fails open or closed. Must leave 500 ms of the function timeout."
+  description = "How long the request function waits for the node's verdict, in milliseconds. An outcome that is no verdict is then told apart by a liveness probe of at most 300 ms, so keep 500 ms of the function timeout."
   type        = number
   default     = 1000
 
@@ -66,13 +66,35 @@ variable "wallarm_mode" {
 }
 
 variable "fail_open" {
-  description = "When the node gives no verdict (down, slow, error): true passes the request on, false answers 503. Invalid handler configuration follows the same rule."
+  description = "What the request function does when the node is unavailable (no connection, TLS or name failure, or no verdict even to the liveness probe): true passes the request on, false answers 503. Invalid handler configuration follows the same rule."
   type        = bool
   default     = true
 }
 
+variable "refused_request_action" {
+  description = "\"block\" (default) or \"pass\": what to do with a request the node refused, errored on or stalled on while it still answers the liveness probe, such as an oversized header (400, 413, 414, 431) or a body it cannot parse in time."
+  type        = string
+  default     = "block"
+
+  validation {
+    condition     = contains(["block", "pass"], var.refused_request_action)
+    error_message = "refused_request_action must be \"block\" or \"pass\"."
+  }
+}
+
+variable "truncated_body_action" {
+  description = "\"block\" (default) or \"inspect\": what the in-line request function does when CloudFront cut the body (over 40 KB at viewer-request, 1 MB at origin-request). \"inspect\" sends the part received; the rest is never seen."
+  type        = string
+  default     = "block"
+
+  validation {
+    condition     = contains(["block", "inspect"], var.truncated_body_action)
+    error_message = "truncated_body_action must be \"block\" or \"inspect\"."
+  }
+}
+
 variable "circuit_breaker_threshold" {
-  description = "Consecutive node failures that say the node is down or overloaded (timeouts, connection, TLS or name errors, 5xx answers) after which the functions stop waiting on the node and apply the fail policy at once, for circuit_breaker_cooldown_ms. Answers a viewer can provoke, such as 400 or 431, count as answers from a live node and end such a run. Counted by each function instance on its own. A whole number from 1 to 1000."
+  description = "Consecutive failures that show the node unavailable (no connection, TLS or name failure, or no verdict to the liveness probe) after which the functions apply the fail policy at once for circuit_breaker_cooldown_ms. A request the node refuses never counts. Counted per function instance. A whole number from 1 to 1000."
   type        = number
   default     = 5
 
@@ -135,7 +157,7 @@ variable "block_page_content_type" {
 ################################################################################
 
 variable "skip_extensions" {
-  description = "File extensions, without the dot and case-insensitive (such as \"png\", \"css\"), whose requests pass without contacting the node. Judged on the last segment of a plain URI path only, never on the query string, and only when no earlier path segment contains a dot (a PHP origin runs /index.php/x.png as index.php). A path with percent-encoded slashes, backslashes or percent signs, \";\" parameters, empty, \".\" or \"..\" segments, a segment ending in a dot, or a character outside the RFC 3986 path characters is always inspected."
+  description = "File extensions without the dot, any case (\"png\"). A matching request skips the node only with no query string or body, no dot before the last segment and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected."
   type        = list(string)
   default     = []
 
@@ -146,18 +168,18 @@ variable "skip_extensions" {
 }
 
 variable "skip_path_prefixes" {
-  description = "URI path prefixes, such as \"/static/\", whose requests pass without contacting the node. Matched literally and case-sensitively against the percent-decoded path, after the same plain-path check as skip_extensions. End a directory prefix with \"/\" so \"/static\" does not also match \"/static-admin\"."
+  description = "Path prefixes, literal and case-sensitive (\"/static/\"; \"/static\" also matches \"/static-admin\"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected."
   type        = list(string)
   default     = []
 
   validation {
-    condition     = alltrue([for item in var.skip_path_prefixes : can(regex("^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$", item))])
-    error_message = "skip_path_prefixes must be a list of strings matching ^/[A-Za-z0-9._~!$&'()*+,=:@/-]*$."
+    condition     = alltrue([for item in var.skip_path_prefixes : can(regex("^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$", item))])
+    error_message = "skip_path_prefixes must be a list of strings matching ^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$."
   }
 }
 
 variable "skip_methods" {
-  description = "HTTP methods whose requests pass without contacting the node, such as [\"OPTIONS\"]. A skipped method is never inspected, whatever its path or body."
+  description = "HTTP methods (\"OPTIONS\"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected, whatever the method."
   type        = list(string)
   default     = []
 
