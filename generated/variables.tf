@@ -13,7 +13,7 @@ variable "create" {
 ################################################################################
 
 variable "wallarm_node_url" {
-  description = "URL of the Wallarm filtering node, such as https://wallarm-node.example.com. Its path, if any, prefixes every forwarded URI."
+  description = "URL of the Wallarm filtering node, such as https://wallarm-node.example.com; its path prefixes every forwarded URI."
   type        = string
 
   validation {
@@ -23,7 +23,7 @@ variable "wallarm_node_url" {
 }
 
 variable "node_timeout_ms" {
-  description = "How long the request function waits for the node's verdict, in milliseconds. An outcome that is no verdict is then told apart by a liveness probe of at most 300 ms, so keep 500 ms of the function timeout."
+  description = "Milliseconds the request function waits for the node's verdict; the function timeout must leave 500 ms more. Default 1000."
   type        = number
   default     = 1000
 
@@ -34,7 +34,7 @@ variable "node_timeout_ms" {
 }
 
 variable "node_ca_pem" {
-  description = "PEM certificate(s) of the CA(s) that signed the node's certificate: when set, only these are trusted for the node (pinning), not the public roots. For a node with a private or self-signed certificate. TLS verification is never turned off."
+  description = "PEM CA certificate(s) that alone are trusted for the node (pinning), for a private CA. null: the public roots."
   type        = string
   default     = null
 
@@ -55,7 +55,7 @@ variable "allow_http_node_url" {
 ################################################################################
 
 variable "wallarm_mode" {
-  description = "How requests reach the node: \"inline\" waits for the verdict and blocks what the node blocks; \"async\" sends a copy for analysis and never delays or blocks traffic."
+  description = "\"inline\" waits for the node's verdict and blocks what it blocks; \"async\" sends a copy and never changes traffic."
   type        = string
   default     = "inline"
 
@@ -66,13 +66,13 @@ variable "wallarm_mode" {
 }
 
 variable "fail_open" {
-  description = "What the request function does when the node is unavailable (no connection, TLS or name failure, or no verdict even to the liveness probe): true passes the request on, false answers 503. Invalid handler configuration follows the same rule."
+  description = "When the node is unavailable (down, or no verdict to the liveness probe): true passes the request, false answers 503."
   type        = bool
   default     = true
 }
 
 variable "refused_request_action" {
-  description = "\"block\" (default) or \"pass\": what to do with a request the node refused, errored on or stalled on while it still answers the liveness probe, such as an oversized header (400, 413, 414, 431) or a body it cannot parse in time."
+  description = "A request the live node refused, errored or stalled on (400, 413, 414, 431, timeout): \"block\" (default) or \"pass\"."
   type        = string
   default     = "block"
 
@@ -83,7 +83,7 @@ variable "refused_request_action" {
 }
 
 variable "truncated_body_action" {
-  description = "\"block\" (default) or \"inspect\": what the in-line request function does when CloudFront cut the body (over 40 KB at viewer-request, 1 MB at origin-request). \"inspect\" sends the part received; the rest is never seen."
+  description = "A body CloudFront truncated (over 40 KB viewer, 1 MB origin): \"block\" (default), or \"inspect\" the part received."
   type        = string
   default     = "block"
 
@@ -94,7 +94,7 @@ variable "truncated_body_action" {
 }
 
 variable "circuit_breaker_threshold" {
-  description = "Consecutive failures that show the node unavailable (no connection, TLS or name failure, or no verdict to the liveness probe) after which the functions apply the fail policy at once for circuit_breaker_cooldown_ms. A request the node refuses never counts. Counted per function instance. A whole number from 1 to 1000."
+  description = "Consecutive failures showing the node unavailable that open the breaker; refused requests never count. A whole number from 1 to 1000."
   type        = number
   default     = 5
 
@@ -105,7 +105,7 @@ variable "circuit_breaker_threshold" {
 }
 
 variable "circuit_breaker_cooldown_ms" {
-  description = "How long, in milliseconds, an open circuit breaker applies the fail policy without contacting the node before one probe request goes through; the breaker closes when the probe succeeds and opens again for another cool-down when it fails. A whole number from 100 to 300000."
+  description = "Milliseconds an open breaker applies the fail policy before one request goes to the node again. A whole number from 100 to 300000."
   type        = number
   default     = 10000
 
@@ -120,7 +120,7 @@ variable "circuit_breaker_cooldown_ms" {
 ################################################################################
 
 variable "block_status_code" {
-  description = "HTTP status of the response sent when the node blocks a request. A whole number from 400 to 599."
+  description = "HTTP status of the blocking response. A whole number from 400 to 599."
   type        = number
   default     = 403
 
@@ -131,7 +131,7 @@ variable "block_status_code" {
 }
 
 variable "block_page_body" {
-  description = "Body of the blocking response. null uses a small built-in HTML page. At most 39000 bytes for the viewer trigger and 1047000 for origin (Lambda@Edge generated responses are limited to 40 KB and 1 MB, headers included)."
+  description = "Body of the blocking response, within the trigger's generated-response limit. null: a small built-in HTML page."
   type        = string
   default     = null
 
@@ -142,7 +142,7 @@ variable "block_page_body" {
 }
 
 variable "block_page_content_type" {
-  description = "Content type of the blocking response."
+  description = "Content type of the blocking page. Default \"text/html; charset=utf-8\"."
   type        = string
   default     = "text/html; charset=utf-8"
 
@@ -157,7 +157,7 @@ variable "block_page_content_type" {
 ################################################################################
 
 variable "skip_extensions" {
-  description = "File extensions without the dot, any case (\"png\"). A matching request skips the node only with no query string or body, no dot before the last segment and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected."
+  description = "File extensions, no dot, any case (\"png\"), that skip the node, for plain static requests only (no query or body)."
   type        = list(string)
   default     = []
 
@@ -168,7 +168,7 @@ variable "skip_extensions" {
 }
 
 variable "skip_path_prefixes" {
-  description = "Path prefixes, literal and case-sensitive (\"/static/\"; \"/static\" also matches \"/static-admin\"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected."
+  description = "Path prefixes, literal and case-sensitive (\"/static/\"), that skip the node, for plain static requests only."
   type        = list(string)
   default     = []
 
@@ -179,7 +179,7 @@ variable "skip_path_prefixes" {
 }
 
 variable "skip_methods" {
-  description = "HTTP methods (\"OPTIONS\"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected, whatever the method."
+  description = "HTTP methods (\"OPTIONS\") that skip the node, for plain static requests only (no query or body, a plain path)."
   type        = list(string)
   default     = []
 
@@ -194,13 +194,13 @@ variable "skip_methods" {
 ################################################################################
 
 variable "metrics_enabled" {
-  description = "Write CloudWatch embedded metric format (EMF) lines: per function instance, at most one line per event type every metrics_interval_seconds, with request, inspection, block, node failure, lost copy and breaker counts and the node latency distribution."
+  description = "Write CloudWatch embedded-metric-format lines: counts and node latency per event type and function instance."
   type        = bool
   default     = true
 }
 
 variable "metrics_interval_seconds" {
-  description = "Seconds between two metric lines of one function instance. Counts are written at the start of the first invocation after the interval, so an idle instance writes nothing until its next request. A whole number from 1 to 3600."
+  description = "Seconds between two metric lines of one function instance. A whole number from 1 to 3600."
   type        = number
   default     = 60
 
@@ -211,7 +211,7 @@ variable "metrics_interval_seconds" {
 }
 
 variable "metrics_namespace" {
-  description = "CloudWatch namespace of the metrics: letters, digits and . _ / # : - or spaces, at most 255 characters, not starting with \"AWS/\"."
+  description = "CloudWatch namespace of the metrics, not starting with \"AWS/\". Default \"WallarmConnector\"."
   type        = string
   default     = "WallarmConnector"
 

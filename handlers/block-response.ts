@@ -17,9 +17,20 @@ export function responseSize(response: CloudFrontResultResponse): number {
 
 const BUILT_IN_TYPE = "text/html; charset=utf-8";
 
+/** The page sent when no blocking page is configured (or the configured one is too large). */
 export function builtInPage(requestId: string): string {
-  // Valid HTML without the optional tags: the bytes go into every request bundle.
-  return `<!doctype html><meta charset=utf-8><title>Request blocked</title><h1>Request blocked</h1><p>Request ID: <code>${escapeHtml(requestId)}</code>\n`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Request blocked</title>
+</head>
+<body>
+<h1>Request blocked</h1>
+<p>Request ID: <code>${escapeHtml(requestId)}</code></p>
+</body>
+</html>
+`;
 }
 
 function generated(status: number, contentType: string, body: string): CloudFrontResultResponse {

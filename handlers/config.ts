@@ -26,23 +26,19 @@ export type WallarmMode = HandlerConfig["wallarm_mode"];
 /** Every key of config.json, in the order the lambda-edge module writes them. */
 export const CONFIG_KEYS = Object.keys(SETTINGS) as ReadonlyArray<SettingName>;
 
-// The two tables below are for the modules and tools: marked pure, so the bundles drop them.
-
 /** Values taken when a key is absent from config.json. */
-export const CONFIG_DEFAULTS = /* @__PURE__ */ (() =>
-  Object.fromEntries(
-    CONFIG_KEYS.filter((k) => "default" in SETTINGS[k]).map((k) => [k, (SETTINGS[k] as { default: unknown }).default]),
-  ) as Omit<HandlerConfig, "wallarm_node_url">)();
+export const CONFIG_DEFAULTS = Object.fromEntries(
+  CONFIG_KEYS.filter((k) => "default" in SETTINGS[k]).map((k) => [k, (SETTINGS[k] as { default: unknown }).default]),
+) as Omit<HandlerConfig, "wallarm_node_url">;
 
 type IntegerName = { [K in SettingName]: Spec<K>["kind"] extends "integer" ? K : never }[SettingName];
 /** The integer settings' limits, shared by the handler's validation and the module variables. */
-export const CONFIG_LIMITS = /* @__PURE__ */ (() =>
-  Object.fromEntries(
-    CONFIG_KEYS.filter((k) => SETTINGS[k].kind === "integer").map((k) => [
-      k,
-      { min: (SETTINGS[k] as { min: number }).min, max: (SETTINGS[k] as { max: number }).max },
-    ]),
-  ) as { readonly [K in IntegerName]: { readonly min: number; readonly max: number } })();
+export const CONFIG_LIMITS = Object.fromEntries(
+  CONFIG_KEYS.filter((k) => SETTINGS[k].kind === "integer").map((k) => [
+    k,
+    { min: (SETTINGS[k] as { min: number }).min, max: (SETTINGS[k] as { max: number }).max },
+  ]),
+) as { readonly [K in IntegerName]: { readonly min: number; readonly max: number } };
 
 /** Outcome of reading config.json: a usable config, or why not and which way to fail. */
 export type ConfigResult = { ok: true; config: HandlerConfig; unknownKeys: string[] } | { ok: false; reason: string; failOpen: boolean };

@@ -42,7 +42,9 @@ export function nodeTarget(node: URL, caPem: string | null): NodeTarget {
       lookup: resolver.lookup,
       ...(session ? { session } : {}),
     });
-    socket.on("session", (ticket: Buffer) => (session = ticket));
+    socket.on("session", (ticket: Buffer) => {
+      session = ticket;
+    });
     // Whoever uses the socket handles its errors; one while it waits unused must not crash.
     socket.on("error", () => undefined);
     return socket;
@@ -92,7 +94,10 @@ export function onceResolver(hostname: string, resolve: Resolve = systemResolve)
       else if (options.all) callback(null, [cached]);
       else callback(null, cached.address, cached.family);
     };
-    if (cached) return void process.nextTick(reply, null);
+    if (cached) {
+      process.nextTick(reply, null);
+      return;
+    }
     const timer = setTimeout(() => {
       waiting = waiting.filter((w) => w !== wake);
       reply(codedError(`lookup ${hostname} timed out`, "EAI_AGAIN"));
@@ -110,5 +115,8 @@ export function onceResolver(hostname: string, resolve: Resolve = systemResolve)
       flush(err);
     });
   };
-  return { lookup: lookup as LookupFunction, forget: () => (cached = undefined) };
+  const forget = (): void => {
+    cached = undefined;
+  };
+  return { lookup: lookup as LookupFunction, forget };
 }

@@ -4,7 +4,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { now } from "./clock";
 import type { NodeTarget } from "./connect";
 import type { NodeRequest } from "./protocol";
 import { codedError, type Exchange, IDLE_MS, settleOnce } from "./transport";
@@ -28,18 +27,18 @@ export function h1Transport(target: NodeTarget): H1Transport {
           spare = undefined;
           // One kept past IDLE_MS (an instance initialised long before its first event) may be
           // one the node has closed: replaced, as an idle pooled connection would be.
-          if (adopted && !adopted.destroyed && now() - adoptedAt <= IDLE_MS) return adopted;
+          if (adopted && !adopted.destroyed && Date.now() - adoptedAt <= IDLE_MS) return adopted;
           adopted?.destroy();
           return target.tlsSocket(["http/1.1"]);
         }
       })({ keepAlive: true })
     : new http.Agent({ keepAlive: true });
-  agent.on("free", (socket: Duplex) => lastUsed.set(socket, now()));
+  agent.on("free", (socket: Duplex) => lastUsed.set(socket, Date.now()));
   const request = http.request;
 
   // A frozen container runs no timers: idle sockets are judged when the next request comes.
   const dropIdle = (): void => {
-    const at = now();
+    const at = Date.now();
     for (const sockets of Object.values(agent.freeSockets)) {
       for (const socket of sockets ?? []) if (at - (lastUsed.get(socket) ?? at) > IDLE_MS) socket.destroy();
     }
@@ -71,7 +70,9 @@ export function h1Transport(target: NodeTarget): H1Transport {
       });
       out.on("error", done);
       // Every exchange closes; only one closed before its answer needs an error (and its stack).
-      out.on("close", () => response ?? done(codedError("socket hang up", "ECONNRESET")));
+      out.on("close", () => {
+        if (response === undefined) done(codedError("socket hang up", "ECONNRESET"));
+      });
     });
     out.end(req.body);
     return {
@@ -85,7 +86,10 @@ export function h1Transport(target: NodeTarget): H1Transport {
       // is complete is kept for reuse and only an unfinished exchange is torn down.
       abort: () => {
         if (out.destroyed) return;
-        if (!out.writableFinished) return void out.destroy();
+        if (!out.writableFinished) {
+          out.destroy();
+          return;
+        }
         setImmediate(() => {
           if (!response?.complete && !out.destroyed) out.destroy();
         });
@@ -97,7 +101,7 @@ export function h1Transport(target: NodeTarget): H1Transport {
     open,
     adopt: (socket) => {
       spare = socket;
-      adoptedAt = now();
+      adoptedAt = Date.now();
     },
   };
 }

@@ -3,7 +3,6 @@
 // that sat idle, takes no new streams.
 import type { ClientHttp2Session, ClientHttp2Stream, connect } from "node:http2";
 import type { TLSSocket } from "node:tls";
-import { now } from "./clock";
 import type { NodeTarget } from "./connect";
 import { http2Headers, type NodeRequest } from "./protocol";
 import { codedError, type Exchange, IDLE_MS, settleOnce } from "./transport";
@@ -19,11 +18,13 @@ const NGHTTP2_STREAM_STATE_CLOSED = 7;
 
 // Loaded once a node has chosen HTTP/2: with an HTTP/1.1 node the cold start never pays for it.
 let http2Connect: typeof connect | undefined;
-const loadHttp2 = (): typeof connect => (http2Connect ??= (require("node:http2") as { connect: typeof connect }).connect);
+function loadHttp2(): typeof connect {
+  http2Connect ??= (require("node:http2") as { connect: typeof connect }).connect;
+  return http2Connect;
+}
 
 interface Pooled {
-  /** The pooled HTTP/2 session. */
-  h2: ClientHttp2Session;
+  session: ClientHttp2Session;
   active: number;
   lastUsed: number;
   closing: boolean;
@@ -49,7 +50,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
 
   const retire = (p: Pooled): void => {
     p.closing = true;
-    if (p.active === 0 && !p.h2.closed) p.h2.close();
+    if (p.active === 0 && !p.session.closed) p.session.close();
   };
 
   const connect = async (timeoutMs: number): Promise<Opened> => {
@@ -58,7 +59,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
     const socket = await handshake;
     if (socket.alpnProtocol !== "h2") return { kind: "http/1.1", socket };
     const session = loadHttp2()(`https://${target.hostname}:${target.port}`, { createConnection: () => socket });
-    const pooled: Pooled = { h2: session, active: 0, lastUsed: now(), closing: false };
+    const pooled: Pooled = { session, active: 0, lastUsed: Date.now(), closing: false };
     session.unref(); // a stream left in the background must not keep a process alive
     session.on("error", () => retire(pooled)); // streams report their own errors
     session.on("goaway", (_code: number, lastStreamId: number) => {
@@ -75,14 +76,16 @@ export function h2Transport(target: NodeTarget): H2Transport {
   };
 
   const acquire = (timeoutMs: number): Opened | Promise<Opened> => {
-    const at = now();
+    const at = Date.now();
     for (const p of [...pool]) if (p.active === 0 && at - p.lastUsed > IDLE_MS) retire(p);
-    const open = pool.filter((p) => !p.closing && !p.h2.destroyed);
-    const free = open.find((p) => p.active < (p.h2.remoteSettings.maxConcurrentStreams ?? 100));
+    const open = pool.filter((p) => !p.closing && !p.session.destroyed);
+    const free = open.find((p) => p.active < (p.session.remoteSettings.maxConcurrentStreams ?? 100));
     if (free) return { kind: "h2", pooled: free };
     if (open.length > 0 && open.length >= MAX_SESSIONS) return { kind: "h2", pooled: open.reduce((a, b) => (b.active < a.active ? b : a)) };
     // One handshake at a time: a burst of requests shares the session being opened.
-    connecting ??= connect(timeoutMs).finally(() => (connecting = undefined));
+    connecting ??= connect(timeoutMs).finally(() => {
+      connecting = undefined;
+    });
     return connecting;
   };
 
@@ -90,7 +93,7 @@ export function h2Transport(target: NodeTarget): H2Transport {
     pooled.active++;
     let stream: ClientHttp2Stream;
     try {
-      stream = pooled.h2.request(http2Headers(req), { endStream: req.body.length === 0 });
+      stream = pooled.session.request(http2Headers(req), { endStream: req.body.length === 0 });
     } catch (err) {
       // The session went away between acquire and request (GOAWAY just read): never sent.
       pooled.active--;
@@ -108,8 +111,8 @@ export function h2Transport(target: NodeTarget): H2Transport {
     let sent = false;
     const released = (): void => {
       pooled.active--;
-      pooled.lastUsed = now();
-      if (pooled.closing && pooled.active === 0 && !pooled.h2.closed) pooled.h2.close();
+      pooled.lastUsed = Date.now();
+      if (pooled.closing && pooled.active === 0 && !pooled.session.closed) pooled.session.close();
     };
     stream.once("close", released);
     const closedEarly = (): Error =>
@@ -129,7 +132,9 @@ export function h2Transport(target: NodeTarget): H2Transport {
       stream.on("finish", flushed);
       stream.on("error", done);
       // Every stream closes; only one closed early needs an error (and its stack).
-      stream.on("close", () => sent || done(closedEarly()));
+      stream.on("close", () => {
+        if (!sent) done(closedEarly());
+      });
     });
     const answer = new Promise<number | Error>((resolve) => {
       const done = settleOnce(resolve);
@@ -138,7 +143,9 @@ export function h2Transport(target: NodeTarget): H2Transport {
         done(Number(headers[":status"]));
       });
       stream.on("error", done);
-      stream.on("close", () => answered || done(closedEarly()));
+      stream.on("close", () => {
+        if (!answered) done(closedEarly());
+      });
     });
     stream.resume(); // the answer's body is not needed; reading it frees flow-control window
     if (req.body.length > 0) stream.end(req.body);

@@ -3,7 +3,6 @@
 // who is at fault, the request or the node, and a liveness probe answers: a viewer who can make
 // the node refuse, stall or choke on a request must not get it through as "the node is down",
 // and must not be able to open the breaker for everyone.
-import { now } from "./clock";
 import type { FailureReason, NodeClient, WaitOutcome } from "./node-client";
 import { type NodeRequest, verdictOf } from "./protocol";
 
@@ -50,11 +49,11 @@ export function probeFailure(outcome: WaitOutcome): string | undefined {
  * node was plainly unreachable, sends `probe` with PROBE_TIMEOUT_MS to tell refusal from outage.
  */
 export async function inspect(client: NodeClient, request: NodeRequest, probe: NodeRequest, timeoutMs: number): Promise<Judgement> {
-  const sent = now();
+  const sent = Date.now();
   const outcome = await client.send(request, { waitForAnswer: true, timeoutMs });
   if (outcome.kind === "answered") {
     const verdict = verdictOf(outcome.status);
-    if (verdict !== "no_verdict") return { kind: verdict, latencyMs: now() - sent };
+    if (verdict !== "no_verdict") return { kind: verdict, latencyMs: Date.now() - sent };
   }
   const fault = faultOf(outcome);
   if (outcome.kind === "failed" && NODE_UNREACHABLE.has(outcome.reason)) return { kind: "node_down", ...fault };

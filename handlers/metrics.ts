@@ -1,7 +1,6 @@
 // Metrics without a log line per request: each function instance counts in memory and writes one
 // CloudWatch embedded metric format (EMF) line per event type once the interval has passed, at
 // the start of an invocation (a frozen instance runs no timers).
-import { now } from "./clock";
 
 export const COUNTERS = [
   "Requests",
@@ -38,15 +37,17 @@ export interface Metrics {
  */
 export const latencyBucket = (ms: number): number => Number((10 ** (Math.ceil(Math.log10(Math.max(ms, 1)) * 10) / 10)).toPrecision(2));
 
-export function metrics(namespace: string, intervalMs: number, write: (line: string) => void, started = now()): Metrics {
+export function metrics(namespace: string, intervalMs: number, write: (line: string) => void, started = Date.now()): Metrics {
   let tallies: Record<string, Tally> = {};
   let last = started;
-  const tally = (eventType: string): Tally =>
-    (tallies[eventType] ??= {
+  const tally = (eventType: string): Tally => {
+    tallies[eventType] ??= {
       counts: Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Tally["counts"],
       buckets: {},
       stats: { Min: Infinity, Max: 0, Count: 0, Sum: 0 },
-    });
+    };
+    return tallies[eventType];
+  };
   return {
     count: (eventType, counter) => {
       const { counts } = tally(eventType);
@@ -87,6 +88,6 @@ function emfLine(namespace: string, timestamp: number, eventType: string, { coun
     },
     EventType: eventType,
     ...counts,
-    ...(sampled && { NodeLatency: { Values: Object.keys(buckets).map(Number), Counts: Object.values(buckets), ...stats } }),
+    ...(sampled ? { NodeLatency: { Values: Object.keys(buckets).map(Number), Counts: Object.values(buckets), ...stats } } : {}),
   });
 }

@@ -1,7 +1,6 @@
 // Sends NodeRequests to the node over connections kept for the container's life: HTTP/2 when a
 // TLS node offers it by ALPN and the caller wants it, HTTP/1.1 otherwise. Never rejects: every
 // failure becomes a SendOutcome with a reason, so callers decide the fail policy in one place.
-import { now } from "./clock";
 import { nodeTarget } from "./connect";
 import { type H1Transport, h1Transport } from "./h1-transport";
 import { h2Transport, type Opened } from "./h2-transport";
@@ -57,7 +56,11 @@ export interface NodeClient {
 export function createNodeClient(node: URL, caPem: string | null, http2: boolean): NodeClient {
   const target = nodeTarget(node, caPem);
   let h1: H1Transport | undefined;
-  const http1 = (): H1Transport => (h1 ??= h1Transport(target)); // on first use: see h1Transport
+  // Built on first use: see h1Transport.
+  const http1 = (): H1Transport => {
+    h1 ??= h1Transport(target);
+    return h1;
+  };
   const h2 = target.secure && http2 ? h2Transport(target) : undefined;
   if (!target.secure) http1(); // an http:// node needs it for the first request: loaded at init
   let protocol: "probe" | "h1" = h2 ? "probe" : "h1";
@@ -94,7 +97,7 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
         clearTimeout(flushTimer);
         resolve(outcome);
       };
-      const timeLeft = (): number => Math.max(1, deadline - now());
+      const timeLeft = (): number => Math.max(1, deadline - Date.now());
       let exchange: Exchange | undefined;
       let flushTimer: NodeJS.Timeout | undefined;
       let timedOut = false;
@@ -120,13 +123,21 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
 
       const start = (ex: Exchange): void => {
         exchange = ex;
-        if (timedOut) return ex.abort(); // the time was up while connecting
-        if (!opts.waitForAnswer) void ex.written.then((err) => err ?? settle({ kind: "sent" }));
+        if (timedOut) {
+          ex.abort(); // the time was up while connecting
+          return;
+        }
+        if (!opts.waitForAnswer) {
+          void ex.written.then((err) => {
+            if (err === undefined) settle({ kind: "sent" });
+          });
+        }
         void ex.answer.then((result) => {
           if (typeof result === "number") {
             clearTimeout(timer);
             if (settled?.kind === "sent") opts.onAnswer?.(result);
-            return settle({ kind: "answered", status: result });
+            settle({ kind: "answered", status: result });
+            return;
           }
           if (timedOut) return; // the error of our own abort
           if (mayRetry && ex.retryable(result)) {
@@ -134,8 +145,8 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
             // The node closed a connection that had served before: once more on a fresh one,
             // with the same request id. After "sent", in the background with its own budget.
             const retry = settled
-              ? attempt(req, { ...opts, waitForAnswer: true }, now() + opts.timeoutMs, false)
-              : attempt(req, opts, Math.max(deadline, now() + 1), false);
+              ? attempt(req, { ...opts, waitForAnswer: true }, Date.now() + opts.timeoutMs, false)
+              : attempt(req, opts, Math.max(deadline, Date.now() + 1), false);
             void retry.then((outcome) => {
               if (settled?.kind !== "sent") settle(outcome);
               else if (outcome.kind === "failed") opts.onLost?.(outcome);
@@ -158,7 +169,7 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
   function send(req: NodeRequest, opts: SendOptions & { waitForAnswer: true }): Promise<WaitOutcome>;
   function send(req: NodeRequest, opts: SendOptions): Promise<SendOutcome>;
   function send(req: NodeRequest, opts: SendOptions): Promise<SendOutcome> {
-    return attempt(req, opts, now() + opts.timeoutMs, true);
+    return attempt(req, opts, Date.now() + opts.timeoutMs, true);
   }
 
   return {
@@ -167,7 +178,9 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
     warm: (timeoutMs) => {
       if (h2) {
         void Promise.resolve(h2.acquire(timeoutMs)).then(
-          (opened) => opened.kind === "h2" || keepHttp1(opened.socket),
+          (opened) => {
+            if (opened.kind === "http/1.1") keepHttp1(opened.socket);
+          },
           () => undefined,
         );
       } else if (target.secure) {

@@ -132,13 +132,16 @@ export function mirrorRequest(view: RequestEventView, prefix: string, mode: Wall
   original.forEach(([key, value], i) => {
     const name = names[i];
     if (name === "content-length") lengthSlot ??= { at: headers.length, key };
-    hadFraming ||= name === "content-length" || name === "transfer-encoding";
+    if (name === "content-length" || name === "transfer-encoding") hadFraming = true;
     if (dropped(name)) return;
     if (name === "x-forwarded-for") xff = headers.length;
-    if (!unsafe.includes(name)) return void headers.push([key, byteString(value)]); // a safe key is ASCII
-    const field = escapeField(key, value);
-    if (!escaped.includes(field[0].toLowerCase())) escaped.push(field[0].toLowerCase());
-    headers.push(field);
+    if (unsafe.includes(name)) {
+      const field = escapeField(key, value);
+      if (!escaped.includes(field[0].toLowerCase())) escaped.push(field[0].toLowerCase());
+      headers.push(field);
+    } else {
+      headers.push([key, byteString(value)]); // a safe key is ASCII
+    }
   });
   const clientIp = byteString(request.clientIp);
   if (xff >= 0) headers[xff] = [headers[xff][0], `${headers[xff][1]}, ${clientIp}`];

@@ -2,15 +2,26 @@
 // inline mode, blocks on the node's verdict. Passing returns the very request object received.
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "aws-lambda";
 import { blockResponse, failClosedResponse, sizeLimit } from "./block-response";
-import { now } from "./clock";
 import { viewRequestEvent } from "./event";
 import { inspect } from "./inspect";
 import { failAction, log } from "./log";
 import { livenessProbe, mirrorRequest } from "./protocol";
 import { admit, getRuntime, sendAndForget } from "./runtime";
+import { SETTINGS } from "./settings";
 
-const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promise<CloudFrontRequestResult> => {
-  const started = now();
+/**
+ * How long this invocation may wait for the node: node_timeout_ms, or less when Lambda's deadline
+ * is nearer, so the liveness probe and the answer still fit (the modules check the same headroom
+ * against the function timeout; this holds it when the configuration did not).
+ */
+function nodeWaitMs(configured: number, context: Context | undefined): number {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return configured;
+  return Math.max(1, Math.min(configured, remaining - SETTINGS.node_timeout_ms.functionTimeoutHeadroomMs));
+}
+
+const handler = async (event: CloudFrontRequestEvent, context?: Context): Promise<CloudFrontRequestResult> => {
+  const started = Date.now();
   const record = event?.Records?.[0]?.cf;
   const request: CloudFrontRequest | undefined = record?.request;
   let failOpen = true;
@@ -47,7 +58,12 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
       return view.request;
     }
 
-    const judgement = await inspect(rt.client, copy, livenessProbe(rt.node.host, rt.prefix, view.requestId), config.node_timeout_ms);
+    const judgement = await inspect(
+      rt.client,
+      copy,
+      livenessProbe(rt.node.host, rt.prefix, view.requestId),
+      nodeWaitMs(config.node_timeout_ms, context),
+    );
     switch (judgement.kind) {
       case "pass":
       case "block":
@@ -55,20 +71,20 @@ const handler = async (event: CloudFrontRequestEvent, _context?: Context): Promi
         metrics.count(view.eventType, "Inspected");
         metrics.latency(view.eventType, judgement.latencyMs);
         if (judgement.kind === "pass") return view.request;
-        log("info", "blocked", { ...fields, status: config.block_status_code, elapsed_ms: now() - started });
+        log("info", "blocked", { ...fields, status: config.block_status_code, elapsed_ms: Date.now() - started });
         return block();
       case "refused": {
         // The node is alive and would not judge this request: the request is the problem.
         rt.guard.record(true);
         metrics.count(view.eventType, "Refused");
         const { kind: _, ...fault } = judgement;
-        log("warn", "request_refused", { ...fields, ...fault, action: config.refused_request_action, elapsed_ms: now() - started });
+        log("warn", "request_refused", { ...fields, ...fault, action: config.refused_request_action, elapsed_ms: Date.now() - started });
         return config.refused_request_action === "block" ? block() : view.request;
       }
       case "node_down": {
         // Only here does the breaker count: the node gave not even the probe a verdict.
         const { kind: _, ...fault } = judgement;
-        log("error", "node_failure", { ...fields, ...fault, action: failAction(config.fail_open), elapsed_ms: now() - started });
+        log("error", "node_failure", { ...fields, ...fault, action: failAction(config.fail_open), elapsed_ms: Date.now() - started });
         rt.guard.record(false, judgement.reason);
         metrics.count(view.eventType, "NodeFailures");
         return failPolicy();

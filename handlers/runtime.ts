@@ -3,7 +3,6 @@
 import type { CloudFrontRequest } from "aws-lambda";
 import { join } from "node:path";
 import { breaker } from "./breaker";
-import { now } from "./clock";
 import { ConfigResult, HandlerConfig, readConfig } from "./config";
 import { requestFilter } from "./filters";
 import { failAction, log, type LogFields } from "./log";
@@ -53,17 +52,20 @@ export interface ForgetEvents {
  * wire counts towards the breaker: a viewer can make the node reset or stall what it received.
  */
 export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, events: ForgetEvents, fields: LogFields): Promise<void> {
-  const started = now();
+  const started = Date.now();
   const eventType = String(fields.event_type);
   const lost = (reason: string, code: string | undefined, phase: "send" | "after_send"): void => {
-    log("warn", events.lost, { ...fields, reason, code, phase, elapsed_ms: now() - started });
+    log("warn", events.lost, { ...fields, reason, code, phase, elapsed_ms: Date.now() - started });
     rt.metrics.count(eventType, "CopiesLost");
     if (phase === "send") rt.guard.record(false, reason);
   };
   const answered = (status: number): void => {
-    if (verdictOf(status) !== "no_verdict") return rt.metrics.count(eventType, "Inspected");
-    log("warn", events.refused, { ...fields, status, elapsed_ms: now() - started });
-    rt.metrics.count(eventType, "CopiesRefused");
+    if (verdictOf(status) === "no_verdict") {
+      log("warn", events.refused, { ...fields, status, elapsed_ms: Date.now() - started });
+      rt.metrics.count(eventType, "CopiesRefused");
+    } else {
+      rt.metrics.count(eventType, "Inspected");
+    }
   };
   const outcome = await rt.client.send(req, {
     waitForAnswer: false,
@@ -72,7 +74,10 @@ export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, events: 
     onLost: (failure) => lost(failure.reason, failure.code, "after_send"),
     onAnswer: answered,
   });
-  if (outcome.kind === "failed") return lost(outcome.reason, outcome.code, "send");
+  if (outcome.kind === "failed") {
+    lost(outcome.reason, outcome.code, "send");
+    return;
+  }
   rt.guard.record(true);
   if (outcome.kind === "answered") answered(outcome.status);
 }
@@ -87,7 +92,7 @@ export type Admission = Counter & ("Skipped" | "Truncated" | "BreakerOpen");
  * one probe.
  */
 export function admit(rt: ReadyRuntime, eventType: string, request: CloudFrontRequest): Admission | "Send" {
-  rt.metrics.flush(now());
+  rt.metrics.flush(Date.now());
   rt.metrics.count(eventType, "Requests");
   const fate = rt.skip?.(request)
     ? "Skipped"
@@ -144,9 +149,9 @@ function nodeGuard(config: HandlerConfig): NodeGuard {
   const state = breaker(config.circuit_breaker_threshold, config.circuit_breaker_cooldown_ms);
   const action = failAction(config.fail_open);
   return {
-    allow: () => state.allow(now()),
+    allow: () => state.allow(Date.now()),
     record: (ok, reason) => {
-      const change = ok ? state.success(now()) : state.failure(now());
+      const change = ok ? state.success(Date.now()) : state.failure(Date.now());
       if (change?.state === "open") {
         log("error", "breaker_open", { failures: change.failures, reason, cooldown_ms: config.circuit_breaker_cooldown_ms, action });
       } else if (change?.state === "closed") {

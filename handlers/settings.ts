@@ -24,12 +24,18 @@ export interface SettingSpec {
   values?: readonly string[];
   /** An RE2-compatible regular expression (Terraform's regex) that JavaScript reads the same way. */
   pattern?: string;
+  /**
+   * Milliseconds the function timeout must leave beyond this value (checked where the function
+   * timeout is known: the module, the construct); the handler keeps the same room at run time.
+   */
+  functionTimeoutHeadroomMs?: number;
 }
 
 export const SETTINGS = {
   wallarm_node_url: { kind: "url" },
   wallarm_mode: { kind: "choice", values: ["inline", "async"], default: "inline" },
-  node_timeout_ms: { kind: "integer", min: 1, max: 30_000, default: 1000 },
+  // Below 50 ms every request would time out. The headroom holds the liveness probe (300 ms).
+  node_timeout_ms: { kind: "integer", min: 50, max: 30_000, default: 1000, functionTimeoutHeadroomMs: 500 },
   fail_open: { kind: "boolean", default: true },
   refused_request_action: { kind: "choice", values: ["block", "pass"], default: "block" },
   truncated_body_action: { kind: "choice", values: ["block", "inspect"], default: "block" },
@@ -50,42 +56,28 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 
 /**
- * What each setting means, for the module variables, READMEs and cdktf props. Kept beside the
- * table rather than in it so the handler bundles, which import only SETTINGS, stay small.
+ * What each setting means, in one sentence of what it does and one of its default: for the
+ * module variables, READMEs and cdktf props. The why and the details are in the module README
+ * and docs/handlers.md. Beside the table rather than in it: some are built from its values.
  */
 export const SETTING_DESCRIPTIONS: Record<SettingName, string> = {
-  wallarm_node_url:
-    "URL of the Wallarm filtering node, such as https://wallarm-node.example.com. Its path, if any, prefixes every forwarded URI.",
-  wallarm_mode:
-    'How requests reach the node: "inline" waits for the verdict and blocks what the node blocks; "async" sends a copy for analysis and never delays or blocks traffic.',
-  node_timeout_ms:
-    "How long the request function waits for the node's verdict, in milliseconds. An outcome that is no verdict is then told apart by a liveness probe of at most 300 ms, so keep 500 ms of the function timeout.",
-  fail_open:
-    "What the request function does when the node is unavailable (no connection, TLS or name failure, or no verdict even to the liveness probe): true passes the request on, false answers 503. Invalid handler configuration follows the same rule.",
+  wallarm_node_url: "URL of the Wallarm filtering node, such as https://wallarm-node.example.com; its path prefixes every forwarded URI.",
+  wallarm_mode: '"inline" waits for the node\'s verdict and blocks what it blocks; "async" sends a copy and never changes traffic.',
+  node_timeout_ms: `Milliseconds the request function waits for the node's verdict; the function timeout must leave ${SETTINGS.node_timeout_ms.functionTimeoutHeadroomMs} ms more. Default ${SETTINGS.node_timeout_ms.default}.`,
+  fail_open: "When the node is unavailable (down, or no verdict to the liveness probe): true passes the request, false answers 503.",
   refused_request_action:
-    '"block" (default) or "pass": what to do with a request the node refused, errored on or stalled on while it still answers the liveness probe, such as an oversized header (400, 413, 414, 431) or a body it cannot parse in time.',
-  truncated_body_action:
-    '"block" (default) or "inspect": what the in-line request function does when CloudFront cut the body (over 40 KB at viewer-request, 1 MB at origin-request). "inspect" sends the part received; the rest is never seen.',
-  block_status_code: "HTTP status of the response sent when the node blocks a request.",
-  block_page_body:
-    "Body of the blocking response. null uses a small built-in HTML page. At most 39000 bytes for the viewer trigger and 1047000 for origin (Lambda@Edge generated responses are limited to 40 KB and 1 MB, headers included).",
-  block_page_content_type: "Content type of the blocking response.",
-  node_ca_pem:
-    "PEM certificate(s) of the CA(s) that signed the node's certificate: when set, only these are trusted for the node (pinning), not the public roots. For a node with a private or self-signed certificate. TLS verification is never turned off.",
-  circuit_breaker_threshold:
-    "Consecutive failures that show the node unavailable (no connection, TLS or name failure, or no verdict to the liveness probe) after which the functions apply the fail policy at once for circuit_breaker_cooldown_ms. A request the node refuses never counts. Counted per function instance.",
-  circuit_breaker_cooldown_ms:
-    "How long, in milliseconds, an open circuit breaker applies the fail policy without contacting the node before one probe request goes through; the breaker closes when the probe succeeds and opens again for another cool-down when it fails.",
-  skip_extensions:
-    'File extensions without the dot, any case ("png"). A matching request skips the node only with no query string or body, no dot before the last segment and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected.',
-  skip_path_prefixes:
-    'Path prefixes, literal and case-sensitive ("/static/"; "/static" also matches "/static-admin"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected.',
-  skip_methods:
-    'HTTP methods ("OPTIONS"). A matching request skips the node only with no query string or body and path segments of letters, digits and . _ ~ - not starting or ending with a dot; all else is inspected, whatever the method.',
-  metrics_enabled:
-    "Write CloudWatch embedded metric format (EMF) lines: per function instance, at most one line per event type every metrics_interval_seconds, with request, inspection, block, node failure, lost copy and breaker counts and the node latency distribution.",
-  metrics_interval_seconds:
-    "Seconds between two metric lines of one function instance. Counts are written at the start of the first invocation after the interval, so an idle instance writes nothing until its next request.",
-  metrics_namespace:
-    'CloudWatch namespace of the metrics: letters, digits and . _ / # : - or spaces, at most 255 characters, not starting with "AWS/".',
+    'A request the live node refused, errored or stalled on (400, 413, 414, 431, timeout): "block" (default) or "pass".',
+  truncated_body_action: 'A body CloudFront truncated (over 40 KB viewer, 1 MB origin): "block" (default), or "inspect" the part received.',
+  block_status_code: "HTTP status of the blocking response.",
+  block_page_body: "Body of the blocking response, within the trigger's generated-response limit. null: a small built-in HTML page.",
+  block_page_content_type: `Content type of the blocking page. Default "${SETTINGS.block_page_content_type.default}".`,
+  node_ca_pem: "PEM CA certificate(s) that alone are trusted for the node (pinning), for a private CA. null: the public roots.",
+  circuit_breaker_threshold: "Consecutive failures showing the node unavailable that open the breaker; refused requests never count.",
+  circuit_breaker_cooldown_ms: "Milliseconds an open breaker applies the fail policy before one request goes to the node again.",
+  skip_extensions: 'File extensions, no dot, any case ("png"), that skip the node, for plain static requests only (no query or body).',
+  skip_path_prefixes: 'Path prefixes, literal and case-sensitive ("/static/"), that skip the node, for plain static requests only.',
+  skip_methods: 'HTTP methods ("OPTIONS") that skip the node, for plain static requests only (no query or body, a plain path).',
+  metrics_enabled: "Write CloudWatch embedded-metric-format lines: counts and node latency per event type and function instance.",
+  metrics_interval_seconds: "Seconds between two metric lines of one function instance.",
+  metrics_namespace: `CloudWatch namespace of the metrics, not starting with "AWS/". Default "${SETTINGS.metrics_namespace.default}".`,
 };

@@ -160,6 +160,23 @@ test("a node that stalls is judged down after node_timeout_ms and the probe's ti
   expect(logs.lines()).toEqual([expect.objectContaining({ event: "node_failure", reason: "timeout", probe: "timeout" })]);
 });
 
+test("a function timeout too short for node_timeout_ms: the wait shrinks so the probe and the answer fit", async () => {
+  plain.setBehaviour({ kind: "hang" });
+  const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+    wallarm_node_url: plain.url,
+    node_timeout_ms: 5000,
+  });
+  const deadline = Date.now() + 800; // a function timeout of 0.8 s with 5 s configured for the node
+  const logs = captureLogs();
+  const started = Date.now();
+  await handler(requestEvent(), { ...context, getRemainingTimeInMillis: () => deadline - Date.now() }).finally(() => logs.restore());
+  const elapsed = Date.now() - started;
+  // 800 - 500 ms headroom for the node, then the probe: done before the deadline.
+  expect(elapsed).toBeGreaterThanOrEqual(300 + PROBE_TIMEOUT_MS - 10);
+  expect(elapsed).toBeLessThan(800);
+  expect(logs.lines()).toEqual([expect.objectContaining({ event: "node_failure", reason: "timeout", probe: "timeout" })]);
+});
+
 test("2xx statuses pass, even fail-closed", async () => {
   const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
     wallarm_node_url: plain.url,

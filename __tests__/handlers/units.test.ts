@@ -181,6 +181,8 @@ describe("config", () => {
 
   test.each([
     [{ wallarm_node_url: "http://n", node_timeout_ms: 0 }, true, /node_timeout_ms/],
+    // The module's lower bound is the handler's too: one table.
+    [{ wallarm_node_url: "http://n", node_timeout_ms: 49 }, true, /node_timeout_ms must be a whole number from 50 to 30000/],
     [{ wallarm_node_url: "http://n", node_timeout_ms: 1.5, fail_open: false }, false, /node_timeout_ms/],
     [{ wallarm_node_url: "http://n?x=1", fail_open: true }, true, /query/],
     [{ wallarm_node_url: "http://n", block_page_content_type: "text/html\r\nx: y" }, true, /content_type/],

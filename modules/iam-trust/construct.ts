@@ -27,6 +27,12 @@ export class IamTrust extends Construct {
   readonly role: IamRole;
   readonly trustPolicy: DataAwsIamPolicyDocument;
   readonly logPolicy: DataAwsIamPolicyDocument;
+  /**
+   * The role's inline log policy. Give the functions a role ARN that depends on it (the
+   * module's role_arn output does), so that on a rename the old policy goes only after the
+   * old functions.
+   */
+  readonly logRolePolicy: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: IamTrustProps) {
     super(scope, id);
@@ -86,11 +92,17 @@ export class IamTrust extends Construct {
       props,
     );
 
-    named(
+    // A rename replaces the role before the old one goes (create_before_destroy, forced by the
+    // functions that use it), and so this policy: it follows, so the old role keeps its log rights
+    // until the old functions are gone (after CloudFront moved to the new ones). Without it the
+    // old policy was deleted first, before the new role even existed. It is replaced only with the
+    // role (its name is fixed), so the new copy never meets the old one.
+    this.logRolePolicy = named(
       new IamRolePolicy(this, "log_role_policy", {
         name: "lambda-edge-logs",
         role: this.role.id,
         policy: this.logPolicy.json,
+        lifecycle: { createBeforeDestroy: true },
       }),
       "logs",
       props,

@@ -1,5 +1,5 @@
 // generated/modules/iam-trust: the execution role of the connector's functions as a module.
-import { Construct, TerraformLocal } from "../cdktf";
+import { Construct, TerraformLocal, TerraformOutput } from "../cdktf";
 import { ModuleStack, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER_SHARED_FLOOR, REQUIRED_TERRAFORM } from "../versions";
 import { IamTrust, ROLE_DESCRIPTION } from "./construct";
@@ -170,5 +170,11 @@ export class IamTrustModule extends ModuleStack {
       },
       log_policy_json: { description: "The role's inline log policy.", value: trust.logPolicy.json },
     });
+    // Functions given role_arn depend on the log policy too: on a rename Terraform then deletes
+    // the old policy only after the old functions, never while CloudFront still runs them.
+    const policy = trust.logRolePolicy;
+    (this.node.findChild("output_role_arn") as TerraformOutput).addOverride("depends_on", [
+      `${policy.terraformResourceType}.${policy.friendlyUniqueId}`,
+    ]);
   }
 }

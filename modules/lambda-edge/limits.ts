@@ -5,6 +5,7 @@
 // them themselves and must stay free of imports.
 import { sizeLimit } from "../../handlers/block-response";
 import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
+import { SETTINGS } from "../../handlers/settings";
 
 export interface TriggerLimits {
   readonly maxMemoryMb: number;
@@ -28,9 +29,9 @@ export const TRIGGER_LIMITS: Readonly<Record<"viewer" | "origin", TriggerLimits>
 
 /**
  * Room the function keeps after node_timeout_ms: the liveness probe that tells a refused request
- * from a node that is down (PROBE_TIMEOUT_MS), and the answer after it.
+ * from a node that is down (PROBE_TIMEOUT_MS), and the answer after it. From the settings table.
  */
-export const NODE_TIMEOUT_HEADROOM_MS = 500;
+export const NODE_TIMEOUT_HEADROOM_MS = SETTINGS.node_timeout_ms.functionTimeoutHeadroomMs;
 
 /** Length of the base64 encoding of `bytes` bytes (bytes a multiple of 3). */
 export const base64Length = (bytes: number): number => (bytes / 3) * 4;

@@ -2,6 +2,7 @@
 // lambda-edge module writes them as Terraform validations, the WallarmConnector construct checks
 // them at synth, and both say the same words. The handler settings have theirs in the settings
 // table (handlers/settings.ts).
+import { SETTINGS } from "../../handlers/settings";
 import { LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./limits";
 
 export type Trigger = keyof typeof TRIGGER_LIMITS;
@@ -16,8 +17,8 @@ export const LOG_RETENTION_DAYS = [
   0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-/** Smallest node_timeout_ms the modules accept: below it every request would time out. */
-export const MIN_NODE_TIMEOUT_MS = 50;
+/** Smallest node_timeout_ms: below it every request would time out (the settings table's bound). */
+export const MIN_NODE_TIMEOUT_MS = SETTINGS.node_timeout_ms.min;
 
 const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(" or ");
 

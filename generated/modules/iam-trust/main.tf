@@ -41,6 +41,10 @@ resource "aws_iam_role_policy" "logs" {
   name   = "lambda-edge-logs"
   role   = aws_iam_role.this.id
   policy = data.aws_iam_policy_document.logs.json
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "additional" {

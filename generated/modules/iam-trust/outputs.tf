@@ -1,6 +1,8 @@
 output "role_arn" {
   description = "ARN of the role, for the lambda-edge module's role_arn."
   value       = aws_iam_role.this.arn
+
+  depends_on = [aws_iam_role_policy.logs]
 }
 
 output "role_name" {
