@@ -1,7 +1,7 @@
 // The cdktf app behind `cdktf synth` / `cdktf deploy`: one example root stack built from the
 // constructs in modules/. (`npm run generate` writes the Terraform modules; this does not.)
-import { App } from "./modules/cdktf";
-import { WallarmConnectorStack } from "./modules/connector-stack";
+import { App } from "./modules/library/cdktf";
+import { WallarmConnectorStack } from "./modules/library/connector-stack";
 
 const app = new App();
 new WallarmConnectorStack(app, "wallarm-connector", {

@@ -1,5 +1,6 @@
 // One-way dependencies, checked from the import statements of every source file:
-//   handlers/ (standalone, bundled) <- modules/ (constructs, generator) <- main.ts
+//   handlers/ (standalone, bundled) <- modules/library/ (the published cdktf constructs)
+//     <- modules/generator/ (module stacks, HCL, READMEs, examples, bundler) ; main.ts uses the library
 //   tools/ and scripts/ use handlers/ and modules/, never the reverse; scripts/ (the CLIs) sit on top
 //   __tests__/ use everything; nothing uses __tests__/
 // Plain text matching (`from "..."`, `require("...")`, `import("...")`), no compiler needed.
@@ -17,11 +18,11 @@ interface Import {
   typeOnly: boolean;
 }
 
-/** The top-level place of a root-relative path: "handlers", "modules", ..., "main.ts" or "". */
-type Place = "handlers" | "modules" | "tools" | "scripts" | "__tests__" | "main.ts" | "other";
+const PLACES = ["handlers", "modules/library", "modules/generator", "tools", "scripts", "__tests__", "main.ts"] as const;
+/** The place of a root-relative path: its top folder (modules/ by product), main.ts, or "other". */
+type Place = (typeof PLACES)[number] | "other";
 function placeOf(path: string): Place {
-  const top = path.split("/")[0];
-  return (["handlers", "modules", "tools", "scripts", "__tests__", "main.ts"] as const).find((p) => p === top) ?? "other";
+  return PLACES.find((p) => path === p || path.startsWith(`${p}/`)) ?? "other";
 }
 
 function sourceFiles(dir: string): string[] {
@@ -69,11 +70,13 @@ function violation(imp: Import): string | null {
   if (to.kind !== "project") return null;
   const dest = placeOf(to.path);
   if (dest === "__tests__" && from !== "__tests__") return "nothing outside __tests__/ imports tests";
-  if (from === "modules" && (dest === "tools" || dest === "scripts" || dest === "main.ts"))
-    return "modules/ imports only handlers/ and modules/";
+  if (from === "modules/library" && dest !== "handlers" && dest !== "modules/library")
+    return "modules/library/ imports only handlers/ and itself (the published package)";
+  if (from === "modules/generator" && (dest === "tools" || dest === "scripts" || dest === "main.ts"))
+    return "modules/generator/ imports only handlers/ and modules/";
   if (from === "tools" && (dest === "scripts" || dest === "main.ts")) return "tools/ does not import scripts/ or main.ts";
   if (from === "scripts" && dest === "main.ts") return "scripts/ does not import main.ts";
-  if (from === "main.ts" && (dest === "tools" || dest === "scripts")) return "main.ts imports only modules/ (and handlers/)";
+  if (from === "main.ts" && dest !== "modules/library" && dest !== "handlers") return "main.ts imports only the library (and handlers/)";
   return null;
 }
 
@@ -84,9 +87,9 @@ const imports = sourceFiles(ROOT).flatMap((path) => {
 
 test("the import scan sees the project (every folder, relative and package imports)", () => {
   const places = new Set(imports.map((i) => placeOf(i.file)));
-  for (const place of ["handlers", "modules", "tools", "scripts", "__tests__", "main.ts"] as const) expect(places).toContain(place);
+  for (const place of PLACES) expect(places).toContain(place);
   expect(imports.some((i) => i.file === "handlers/event.ts" && i.specifier === "aws-lambda" && i.typeOnly)).toBe(true);
-  expect(imports.some((i) => i.file === "main.ts" && i.specifier === "./modules/cdktf")).toBe(true);
+  expect(imports.some((i) => i.file === "main.ts" && i.specifier === "./modules/library/cdktf")).toBe(true);
 });
 
 test("the rules catch each forbidden direction", () => {
@@ -98,14 +101,18 @@ test("the rules catch each forbidden direction", () => {
     null,
     null,
   ]);
-  expect(check("modules/x.ts", 'import { a } from "../scripts/bundle-handlers";')).toEqual([expect.any(String)]);
-  expect(check("modules/lambda-edge/x.ts", 'export { a } from "../../tools/edge/events";')).toEqual([expect.any(String)]);
-  expect(check("modules/x.ts", 'const a = require("../__tests__/handlers/lambda");')).toEqual([expect.any(String)]);
+  expect(check("modules/generator/x.ts", 'import { a } from "../../scripts/bundle-handlers";')).toEqual([expect.any(String)]);
+  expect(check("modules/generator/lambda-edge/x.ts", 'export { a } from "../../../tools/edge/events";')).toEqual([expect.any(String)]);
+  expect(check("modules/library/x.ts", 'const a = require("../../__tests__/handlers/lambda");')).toEqual([expect.any(String)]);
+  // The library never reaches into the generator; the generator uses the library.
+  expect(check("modules/library/x.ts", 'import { a } from "../generator/project-root";')).toEqual([expect.any(String)]);
+  expect(check("modules/generator/x.ts", 'import { a } from "../library/cdktf";')).toEqual([null]);
+  expect(check("main.ts", 'import { a } from "./modules/generator/stacks";')).toEqual([expect.any(String)]);
   expect(check("tools/x.ts", 'import { a } from "../__tests__/handlers/fixtures";')).toEqual([expect.any(String)]);
   expect(check("scripts/x.ts", 'import { a } from "../__tests__/handlers/fixtures";')).toEqual([expect.any(String)]);
   expect(check("main.ts", 'import { a } from "./tools/demo";')).toEqual([expect.any(String)]);
   expect(check("__tests__/x.test.ts", 'import { a } from "../scripts/bench";\nimport { b } from "./support/c";')).toEqual([null, null]);
-  expect(check("scripts/x.ts", 'import { a } from "../modules/b";\nimport { c } from "../tools/d";')).toEqual([null, null]);
+  expect(check("scripts/x.ts", 'import { a } from "../modules/generator/b";\nimport { c } from "../tools/d";')).toEqual([null, null]);
 });
 
 test("no import crosses a forbidden direction", () => {

@@ -10,7 +10,7 @@ import { dirname, join, relative } from "node:path";
 
 const ROOT = join(__dirname, "..");
 const PEERS = ["cdktf", "constructs", "@cdktf/provider-aws", "@cdktf/provider-archive"] as const;
-const BUNDLES = ["generated/modules/lambda-edge/dist/request.js", "generated/modules/lambda-edge/dist/response.js"];
+const BUNDLES = ["lib/modules/library/bundles/request.js", "lib/modules/library/bundles/response.js"];
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
 interface PackageJson {
@@ -71,10 +71,15 @@ describe("npm pack", () => {
     const files = packed.files.map((f) => f.path).sort();
     expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", "CHANGELOG.md", ...BUNDLES]));
     expect(files).toEqual(
-      expect.arrayContaining(["lib/modules/index.js", "lib/modules/index.d.ts", "lib/handlers/config.js", "lib/handlers/config.d.ts"]),
+      expect.arrayContaining([
+        "lib/modules/library/index.js",
+        "lib/modules/library/index.d.ts",
+        "lib/handlers/config.js",
+        "lib/handlers/config.d.ts",
+      ]),
     );
     // Every library .js has its .d.ts: a consumer's tsc must never fall back to implicit any.
-    for (const js of files.filter((f) => f.startsWith("lib/") && f.endsWith(".js"))) {
+    for (const js of files.filter((f) => f.startsWith("lib/") && f.endsWith(".js") && !BUNDLES.includes(f))) {
       expect(files).toContain(js.replace(/\.js$/, ".d.ts"));
     }
     const stray = files.filter(
@@ -85,17 +90,17 @@ describe("npm pack", () => {
     expect(stray).toEqual([]);
     expect(files.filter((f) => /(^|\/)(__tests__|tools|scripts)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
-    // The library is modules/ and what it imports; the generator, renderer and tools are not.
-    expect(files.filter((f) => /^lib\/(tools|scripts|__tests__)\/|generate\.js$|render-modules\.js$|\/hcl\//.test(f))).toEqual([]);
+    // The library is modules/library/ and what it imports; the generator and tools are not.
+    expect(files.filter((f) => /^lib\/(tools|scripts|__tests__|modules\/generator)\//.test(f))).toEqual([]);
   });
 
   it("points main, types and exports at files the tarball has, and needs only peers at run time", () => {
     const files = new Set(packed.files.map((f) => f.path));
-    expect(pkg.main).toBe("lib/modules/index.js");
-    expect(pkg.types).toBe("lib/modules/index.d.ts");
+    expect(pkg.main).toBe("lib/modules/library/index.js");
+    expect(pkg.types).toBe("lib/modules/library/index.d.ts");
     expect(files.has(pkg.main ?? "")).toBe(true);
     expect(files.has(pkg.types ?? "")).toBe(true);
-    expect(pkg.exports?.["."]).toEqual({ types: "./lib/modules/index.d.ts", default: "./lib/modules/index.js" });
+    expect(pkg.exports?.["."]).toEqual({ types: "./lib/modules/library/index.d.ts", default: "./lib/modules/library/index.js" });
     // Peers with ranges, no regular dependencies: the consumer's cdktf and providers are used,
     // never a second copy whose constructs fail `instanceof` across copies.
     expect(pkg.dependencies ?? {}).toEqual({});
@@ -226,7 +231,7 @@ describe("an installed package in a consumer project", () => {
       `  originDomainName: "api.example.com",`,
       `  mode: "async",`,
       `  trigger: "viewer",`,
-      `  bundleDir: join(packageDir, "generated", "modules", "lambda-edge", "dist"),`,
+      `  bundleDir: join(packageDir, "lib", "modules", "library", "bundles"),`,
       `};`,
       // Real types, not any: a mode outside the union must not compile.
       `// @ts-expect-error "blocking" is not a mode`,
@@ -289,9 +294,8 @@ describe("an installed package in a consumer project", () => {
     }
   }, 120_000);
 
-  // Without bundleDir the stack looks for generated/modules/lambda-edge/dist under the root that
-  // modules/project-root.ts finds: the package's own (by its package.json name), not the
-  // consumer's project with its cdktf.json.
+  // Without bundleDir the stack takes the bundles beside the library's own files
+  // (lib/modules/library/bundles), never the consumer's project.
   it("synthesizes with the default bundleDir, finding the bundles inside the installed package", () => {
     expect(defaultBundlesJs).not.toBe("");
     const { config, outdir } = synth(defaultBundlesJs);

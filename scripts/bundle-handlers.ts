@@ -1,10 +1,7 @@
 // CLI: `node scripts/run-ts.mjs scripts/bundle-handlers.ts <outDir>` writes <outDir>/request.js
-// and response.js. The bundler itself is modules/bundle-handlers.ts (the generator needs it);
-// it is re-exported here for callers that know it by this path.
+// and response.js with the generator's bundler (modules/generator/bundle-handlers.ts).
 import { basename } from "node:path";
-import { bundleHandlers } from "../modules/bundle-handlers";
-
-export { bundleHandlers, HANDLER_NAMES } from "../modules/bundle-handlers";
+import { bundleHandlers } from "../modules/generator/bundle-handlers";
 
 if (basename(process.argv[1] ?? "") === "bundle-handlers.ts") {
   const outDir = process.argv[2];

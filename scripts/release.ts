@@ -9,7 +9,7 @@
 // never goes out without its notes.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { PROJECT_ROOT } from "../modules/project-root";
+import { PROJECT_ROOT } from "../modules/generator/project-root";
 
 /**
  * Where the registry repository lives. An assumption until the repository exists: pass

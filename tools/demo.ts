@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { WallarmMode } from "../handlers/config";
-import { bundleHandlers } from "../modules/bundle-handlers";
+import { bundleHandlers } from "../modules/generator/bundle-handlers";
 import { send } from "./edge/client";
 import { startEchoOrigin } from "./edge/echo-origin";
 import { DEFAULT_BUNDLE_DIR, logLine, startEdge } from "./edge/server";

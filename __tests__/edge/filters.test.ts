@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleHandlers } from "../../modules/bundle-handlers";
+import { bundleHandlers } from "../../modules/generator/bundle-handlers";
 import { send } from "../../tools/edge/client";
 import { type EchoOrigin, startEchoOrigin } from "../../tools/edge/echo-origin";
 import { type RunningEdge, startEdge } from "../../tools/edge/server";

@@ -14,11 +14,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { version } from "../../package.json";
-import { BUNDLE_BUDGET_BYTES, bundleHandlers } from "../../modules/bundle-handlers";
+import { BUNDLE_BUDGET_BYTES, bundleHandlers } from "../../modules/generator/bundle-handlers";
 import { startH2Node } from "../../tools/h2-node";
 import { lambdaFolder } from "../../tools/lambda-folder";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { makePki } from "./certs";
+import { makePki } from "../../tools/pki";
 import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_RESPONSE, requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context, distDir } from "./lambda";
 

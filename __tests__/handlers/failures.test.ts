@@ -7,7 +7,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultR
 import { createServer } from "node:net";
 import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
 import { Behaviour, RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { makePki } from "./certs";
+import { makePki } from "../../tools/pki";
 import { base64Body, requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 

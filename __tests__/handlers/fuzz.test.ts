@@ -10,7 +10,7 @@
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import { H2Node, startH2Node } from "../../tools/h2-node";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { makePki, type TestPki } from "./certs";
+import { makePki, type TestPki } from "../../tools/pki";
 import { asciiJson, eventSeed, FuzzCase, fuzzEvent } from "./fuzz-events";
 import { requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";

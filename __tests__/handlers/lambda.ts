@@ -5,7 +5,7 @@ import type { Context } from "aws-lambda";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleHandlers } from "../../modules/bundle-handlers";
+import { bundleHandlers } from "../../modules/generator/bundle-handlers";
 import { lambdaFolder, requireHandler } from "../../tools/lambda-folder";
 
 export type Handler<E, R> = (event: E, context: Context) => Promise<R>;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { H2Node, startH2Node } from "../../tools/h2-node";
 import { LAMBDA_ENTRY, lambdaFolder } from "../../tools/lambda-folder";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { makePki } from "./certs";
+import { makePki } from "../../tools/pki";
 import { requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context, distDir } from "./lambda";
 

@@ -9,7 +9,7 @@
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { createServer, Server, Socket } from "node:net";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { makePki } from "./certs";
+import { makePki } from "../../tools/pki";
 import { DOC_ORIGIN_RESPONSE, requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 

@@ -6,7 +6,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultR
 import { MAX_SESSIONS } from "../../handlers/h2-transport";
 import { IDLE_MS } from "../../handlers/transport";
 import { H2Node, startH2Node } from "../../tools/h2-node";
-import { makePki, type TestPki } from "./certs";
+import { makePki, type TestPki } from "../../tools/pki";
 import { requestEvent } from "./fixtures";
 import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
 

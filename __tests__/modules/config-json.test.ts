@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_KEYS, type HandlerConfig } from "../../handlers/config";
-import { GENERATED_DIR } from "../../modules/render-modules";
+import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { configJson } from "../../tools/edge/functions";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 

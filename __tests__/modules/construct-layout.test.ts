@@ -4,10 +4,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AwsProvider, IamRole, TerraformOutput, TerraformStack, Testing } from "../../modules/cdktf";
-import { CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST_HEADER } from "../../modules/cloudfront-policies";
-import { DistributionAssociation } from "../../modules/distribution-association/construct";
-import { IamTrust } from "../../modules/iam-trust/construct";
+import { AwsProvider, IamRole, TerraformOutput, TerraformStack, Testing } from "../../modules/library/cdktf";
+import { CACHING_DISABLED, ALL_VIEWER_EXCEPT_HOST_HEADER } from "../../modules/library/cloudfront-policies";
+import { DistributionAssociation } from "../../modules/library/distribution-association";
+import { IamTrust } from "../../modules/library/iam-trust";
 import { mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 const ARN = (name: string, version: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}:${version}`;

@@ -1,7 +1,7 @@
 // The constructs, checked on their synthesized Terraform JSON with cdktf's Testing matchers.
 import "cdktf/lib/testing/adapters/jest"; // declares the matchers Testing.setupJest() installs
 import { CONFIG_DEFAULTS, CONFIG_KEYS, CONFIG_LIMITS } from "../../handlers/config";
-import { handlerConfigFromProps } from "../../modules/handler-settings";
+import { handlerConfigFromProps } from "../../modules/library/handler-settings";
 import {
   App,
   CloudfrontDistribution,
@@ -12,12 +12,12 @@ import {
   IamRolePolicy,
   LambdaFunction,
   Testing,
-} from "../../modules/cdktf";
-import { WallarmConnectorStack } from "../../modules/connector-stack";
-import { DistributionAssociationModule } from "../../modules/distribution-association/module";
-import { IamTrustModule } from "../../modules/iam-trust/module";
-import { LambdaEdgeModule } from "../../modules/lambda-edge/module";
-import { RootModule } from "../../modules/root/module";
+} from "../../modules/library/cdktf";
+import { WallarmConnectorStack } from "../../modules/library/connector-stack";
+import { DistributionAssociationModule } from "../../modules/generator/distribution-association/module";
+import { IamTrustModule } from "../../modules/generator/iam-trust/module";
+import { LambdaEdgeModule } from "../../modules/generator/lambda-edge/module";
+import { RootModule } from "../../modules/generator/root/module";
 
 type Config = Record<string, Record<string, Record<string, Record<string, unknown>>>> & { locals: Record<string, unknown> };
 const synth = (build: (app: App) => object): { text: string; json: Config } => {
@@ -386,7 +386,7 @@ describe("handler settings as cdktf props, from the settings table", () => {
       "wallarmNodeUrl must be an http:// or https:// URL without query, fragment or credentials (config.json key wallarm_node_url).",
     );
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "https://n.example.com", nodeTimeoutMs: 0 })).toThrow(
-      "nodeTimeoutMs must be a whole number from 1 to 30000",
+      "nodeTimeoutMs must be a whole number from 50 to 30000",
     );
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "https://n.example.com", blockPageContentType: "a\nb" })).toThrow(
       "blockPageContentType must be a non-empty single-line string",

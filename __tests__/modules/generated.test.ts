@@ -4,8 +4,8 @@ import { parse } from "@cdktf/hcl2json";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { bundleHandlers } from "../../modules/bundle-handlers";
-import { GENERATED_DIR, renderModules } from "../../modules/render-modules";
+import { bundleHandlers } from "../../modules/generator/bundle-handlers";
+import { GENERATED_DIR, renderModules } from "../../modules/generator/render-modules";
 import { copyToTemp, mirroredProviders, offlineEnv, requiredProviders, terraform, terraformBinary } from "../support/terraform";
 
 function filesUnder(dir: string): string[] {

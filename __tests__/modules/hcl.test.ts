@@ -4,10 +4,10 @@ import { parse } from "@cdktf/hcl2json";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { moduleFiles } from "../../modules/hcl/module-files";
-import { type JsonObject, renderBlock } from "../../modules/hcl/render";
-import { fillPlaceholders } from "../../modules/readme";
-import { parseTemplate, renderString, soleExpression } from "../../modules/hcl/template";
+import { moduleFiles } from "../../modules/generator/hcl/module-files";
+import { type JsonObject, renderBlock } from "../../modules/generator/hcl/render";
+import { fillPlaceholders } from "../../modules/generator/readme";
+import { parseTemplate, renderString, soleExpression } from "../../modules/generator/hcl/template";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 const body: JsonObject = {

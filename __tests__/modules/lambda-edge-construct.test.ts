@@ -4,8 +4,8 @@
 // connector's own elements; each element is one block with for_each over the connector's roles. The generated module keeps its fixed names (generated.test.ts
 // checks generated/ against the sources; constructs.test.ts the module's names).
 import { CONFIG_DEFAULTS } from "../../handlers/config";
-import { App, AwsProvider, LambdaFunction, TerraformOutput, TerraformStack, Testing } from "../../modules/cdktf";
-import { LambdaEdge, type LambdaEdgeProps } from "../../modules/lambda-edge/construct";
+import { App, AwsProvider, LambdaFunction, TerraformOutput, TerraformStack, Testing } from "../../modules/library/cdktf";
+import { LambdaEdge, type LambdaEdgeProps } from "../../modules/library/lambda-edge";
 
 type Json = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
 

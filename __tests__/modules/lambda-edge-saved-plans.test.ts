@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GENERATED_DIR } from "../../modules/render-modules";
+import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { copyToTemp, mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 const ready = terraformBinary() !== undefined && mirroredProviders().includes("hashicorp/aws");

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GENERATED_DIR } from "../../modules/render-modules";
+import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 const ready = terraformBinary() !== undefined && mirroredProviders().includes("hashicorp/aws");

@@ -5,8 +5,8 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../handlers/config";
-import { camelCase, handlerConfigFromProps } from "../../modules/handler-settings";
-import { GENERATED_DIR } from "../../modules/render-modules";
+import { camelCase, handlerConfigFromProps } from "../../modules/library/handler-settings";
+import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 const BASE = { wallarm_node_url: "https://node.example.com", role_arn: "arn:aws:iam::123456789012:role/wallarm-connector-edge" };

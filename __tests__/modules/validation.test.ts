@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_LIMITS } from "../../handlers/config";
-import { GENERATED_DIR } from "../../modules/render-modules";
+import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 type Vars = Record<string, unknown>;

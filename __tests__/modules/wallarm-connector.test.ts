@@ -3,8 +3,8 @@
 // a CloudfrontDistribution. Checked on the synthesized JSON; props checked at synth with the
 // modules' rules and words.
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
-import { ArchiveProvider, AwsProvider, IamRole, TerraformStack, Testing } from "../../modules/cdktf";
-import { WallarmConnector, type WallarmConnectorProps } from "../../modules/index";
+import { ArchiveProvider, AwsProvider, IamRole, TerraformStack, Testing } from "../../modules/library/cdktf";
+import { WallarmConnector, type WallarmConnectorProps } from "../../modules/library/index";
 
 type Block = Record<string, Record<string, unknown>>;
 type Json = { resource: Record<string, Block>; data: Record<string, Block>; provider: Record<string, unknown[]> };

@@ -11,7 +11,7 @@ import type {
 } from "aws-lambda";
 import { isUtf8 } from "node:buffer";
 import type { EventType } from "../../handlers/event";
-import { TRIGGER_LIMITS } from "../../modules/lambda-edge/limits";
+import { TRIGGER_LIMITS } from "../../modules/library/trigger-limits";
 
 export type { EventType } from "../../handlers/event";
 export type Trigger = "viewer" | "origin";

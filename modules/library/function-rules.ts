@@ -3,7 +3,7 @@
 // them at synth, and both say the same words. The handler settings have theirs in the settings
 // table (handlers/settings.ts).
 import { SETTINGS } from "../../handlers/settings";
-import { LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./limits";
+import { LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./trigger-limits";
 
 export type Trigger = keyof typeof TRIGGER_LIMITS;
 export const TRIGGERS = Object.keys(TRIGGER_LIMITS) as Trigger[];

@@ -12,9 +12,11 @@ import { PROJECT_ROOT } from "./project-root";
 
 /** Where the prose of a module lives, by its path under generated/. */
 function introFile(path: string): string {
-  if (path === "") return join(PROJECT_ROOT, "modules", "root", "intro.md");
+  if (path === "") return join(PROJECT_ROOT, "modules", "generator", "root", "intro.md");
   const [kind, name] = path.split("/");
-  return kind === "examples" ? join(PROJECT_ROOT, "modules", "examples", `${name}.md`) : join(PROJECT_ROOT, "modules", name, "intro.md");
+  return kind === "examples"
+    ? join(PROJECT_ROOT, "modules", "generator", "examples", `${name}.md`)
+    : join(PROJECT_ROOT, "modules", "generator", name, "intro.md");
 }
 
 /** Table cell prose: pipes escaped, `<name>` kept from reading as HTML. */

@@ -1,14 +1,13 @@
 // A complete root stack for cdktf users (`cdktf deploy`): providers, role, functions and a new
 // distribution, built from the same constructs the Terraform modules are generated from.
-import { join } from "node:path";
-import type { HandlerConfig } from "../handlers/config";
+import type { HandlerConfig } from "../../handlers/config";
 import { ArchiveProvider, AssetType, AwsProvider, Construct, TerraformAsset, TerraformOutput, TerraformStack } from "./cdktf";
 import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "./cloudfront-policies";
-import { DistributionAssociation } from "./distribution-association/construct";
+import { DistributionAssociation } from "./distribution-association";
 import { handlerConfigFromProps, type HandlerSettingsProps } from "./handler-settings";
-import { IamTrust } from "./iam-trust/construct";
-import { LambdaEdge } from "./lambda-edge/construct";
-import { PROJECT_ROOT } from "./project-root";
+import { IamTrust } from "./iam-trust";
+import { LambdaEdge } from "./lambda-edge";
+import { BUNDLE_DIR } from "./bundles";
 
 export interface WallarmConnectorStackProps extends HandlerSettingsProps {
   readonly originDomainName: string;
@@ -16,7 +15,7 @@ export interface WallarmConnectorStackProps extends HandlerSettingsProps {
   readonly mode?: HandlerConfig["wallarm_mode"];
   readonly trigger?: "viewer" | "origin";
   readonly namePrefix?: string;
-  /** The bundles: generated/modules/lambda-edge/dist unless told otherwise. */
+  /** The bundles: the library's own (see bundles.ts) unless told otherwise. */
   readonly bundleDir?: string;
 }
 
@@ -30,7 +29,7 @@ export class WallarmConnectorStack extends TerraformStack {
     new ArchiveProvider(this, "archive");
 
     const bundles = new TerraformAsset(this, "bundles", {
-      path: props.bundleDir ?? join(PROJECT_ROOT, "generated", "modules", "lambda-edge", "dist"),
+      path: props.bundleDir ?? BUNDLE_DIR,
       type: AssetType.DIRECTORY,
     });
     const functionNames = [`${namePrefix}-request`, `${namePrefix}-response`];

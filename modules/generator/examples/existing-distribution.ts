@@ -1,8 +1,8 @@
 // An existing distribution kept in your own aws_cloudfront_distribution: the connector's
 // associations join through a dynamic block, and an import block adopts a distribution that
 // was made outside Terraform.
-import { CloudfrontDistribution, type Construct } from "../cdktf";
-import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../cloudfront-policies";
+import { CloudfrontDistribution, type Construct } from "../../library/cdktf";
+import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../../library/cloudfront-policies";
 import { ExampleStack } from "./example-stack";
 
 export class ExistingDistributionExample extends ExampleStack {

@@ -1,6 +1,6 @@
 // Renders every module and example of generated/ (bundles aside) from the cdktf stacks.
 import { join } from "node:path";
-import { App } from "./cdktf";
+import { App } from "../library/cdktf";
 import { moduleFiles } from "./hcl/module-files";
 import type { JsonObject } from "./hcl/render";
 import { PROJECT_ROOT } from "./project-root";

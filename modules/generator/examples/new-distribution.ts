@@ -1,5 +1,5 @@
 // Greenfield: a new CloudFront distribution in front of an API, every request inspected inline.
-import type { Construct } from "../cdktf";
+import type { Construct } from "../../library/cdktf";
 import { ExampleStack } from "./example-stack";
 
 export class NewDistributionExample extends ExampleStack {

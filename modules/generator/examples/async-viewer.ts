@@ -1,7 +1,7 @@
 // Out-of-band analysis on the viewer trigger: every request (cache hits too) is copied to the
 // node, none is delayed or blocked.
-import type { Construct } from "../cdktf";
-import { CACHING_OPTIMIZED } from "../cloudfront-policies";
+import type { Construct } from "../../library/cdktf";
+import { CACHING_OPTIMIZED } from "../../library/cloudfront-policies";
 import { ExampleStack } from "./example-stack";
 
 export class AsyncViewerExample extends ExampleStack {

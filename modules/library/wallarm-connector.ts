@@ -3,7 +3,6 @@
 // Every name is derived from namePrefix and every Terraform address is unique to the instance,
 // so two connectors (or the user's own resources) never collide. Props are checked at synth by
 // the same rules, with the same words, as the Terraform modules' variables.
-import { join } from "node:path";
 import type { CloudfrontDistributionDefaultCacheBehaviorLambdaFunctionAssociation } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import type { TerraformProvider } from "cdktf";
 import {
@@ -17,11 +16,11 @@ import {
   TerraformStack,
 } from "./cdktf";
 import { camelCase, handlerConfigFromProps, type HandlerSettingsProps } from "./handler-settings";
-import { IamTrust } from "./iam-trust/construct";
-import { LambdaEdge } from "./lambda-edge/construct";
-import { RUNTIMES } from "./lambda-edge/limits";
-import { functionSettingsProblem, type Trigger } from "./lambda-edge/rules";
-import { PROJECT_ROOT } from "./project-root";
+import { IamTrust } from "./iam-trust";
+import { LambdaEdge } from "./lambda-edge";
+import { RUNTIMES } from "./trigger-limits";
+import { functionSettingsProblem, type Trigger } from "./function-rules";
+import { BUNDLE_DIR } from "./bundles";
 
 export interface WallarmConnectorProps extends HandlerSettingsProps {
   /** Functions `<namePrefix>-request` and `-response`, role `<namePrefix>-edge`: unique per connector in an account. */
@@ -97,7 +96,7 @@ export class WallarmConnector extends Construct {
       });
     }
     const bundles = new TerraformAsset(this, "bundles", {
-      path: props.bundleDir ?? join(PROJECT_ROOT, "generated", "modules", "lambda-edge", "dist"),
+      path: props.bundleDir ?? BUNDLE_DIR,
       type: AssetType.DIRECTORY,
     });
     this.functions = new LambdaEdge(this, "functions", {

@@ -1,7 +1,7 @@
 // The execution role of the connector's Lambda@Edge functions: trusted by Lambda and by
 // Lambda@Edge (replication), allowed to write only its own functions' logs, in every region.
-import { Construct, DataAwsIamPolicyDocument, DataAwsPartition, IamRole, IamRolePolicy, IamRolePolicyAttachment, Token } from "../cdktf";
-import { type LayoutProps, named, operand } from "../construct-layout";
+import { Construct, DataAwsIamPolicyDocument, DataAwsPartition, IamRole, IamRolePolicy, IamRolePolicyAttachment, Token } from "./cdktf";
+import { type LayoutProps, named, operand } from "./construct-layout";
 
 export interface IamTrustProps extends LayoutProps {
   readonly name: string;

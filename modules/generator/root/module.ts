@@ -1,12 +1,12 @@
 // generated/ (the root module): the role, the functions and the associations composed, the
 // way most users want them. Pass-through variables reuse the submodules' definitions, so a
 // bad value is caught, with the same message, where the user wrote it.
-import { Construct, TerraformHclModule } from "../cdktf";
+import { Construct, TerraformHclModule } from "../../library/cdktf";
 import { associationsVariable, DISTRIBUTION_ASSOCIATION_VARIABLES as DISTRIBUTION } from "../distribution-association/module";
 import { IAM_TRUST_VARIABLES as IAM } from "../iam-trust/module";
-import { CONFIG_KEYS } from "../../handlers/config";
-import type { SettingName } from "../../handlers/settings";
-import { LIMIT_FACTS } from "../lambda-edge/limits";
+import { CONFIG_KEYS } from "../../../handlers/config";
+import type { SettingName } from "../../../handlers/settings";
+import { LIMIT_FACTS } from "../../library/trigger-limits";
 import { LAMBDA_EDGE_VARIABLES as EDGE } from "../lambda-edge/module";
 import { ModuleStack, type VariableSpec } from "../module-stack";
 import { ARCHIVE_PROVIDER, AWS_PROVIDER, REQUIRED_TERRAFORM } from "../versions";

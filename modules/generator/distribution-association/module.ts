@@ -1,10 +1,10 @@
 // generated/modules/distribution-association: the connector's CloudFront associations, merged
 // with the user's own and checked, plus an optional distribution for greenfield users.
-import { Construct, TerraformLocal, Token } from "../cdktf";
-import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../cloudfront-policies";
+import { Construct, TerraformLocal, Token } from "../../library/cdktf";
+import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "../../library/cloudfront-policies";
 import { ModuleStack, type Validation, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER_SHARED_FLOOR, REQUIRED_TERRAFORM } from "../versions";
-import { DistributionAssociation } from "./construct";
+import { DistributionAssociation } from "../../library/distribution-association";
 
 /** A published version of a function in us-east-1: CloudFront rejects $LATEST and aliases. */
 const QUALIFIED_ARN = "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$";

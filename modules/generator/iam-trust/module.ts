@@ -1,8 +1,8 @@
 // generated/modules/iam-trust: the execution role of the connector's functions as a module.
-import { Construct, TerraformLocal, TerraformOutput } from "../cdktf";
+import { Construct, TerraformLocal, TerraformOutput } from "../../library/cdktf";
 import { ModuleStack, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER_SHARED_FLOOR, REQUIRED_TERRAFORM } from "../versions";
-import { IamTrust, ROLE_DESCRIPTION } from "./construct";
+import { IamTrust, ROLE_DESCRIPTION } from "../../library/iam-trust";
 
 /** An IAM managed policy: AWS's (account `aws`) or a customer's. */
 const POLICY_ARN = "^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/";

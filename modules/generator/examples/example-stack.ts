@@ -1,7 +1,7 @@
 // An example configuration under generated/examples/<name>: a root module with its own
 // provider blocks (the us-east-1 alias Lambda@Edge needs, and a default region only where an
 // example's own resources use it) that calls the connector from ../../.
-import { AwsProvider, Construct, TerraformHclModule } from "../cdktf";
+import { AwsProvider, Construct, TerraformHclModule } from "../../library/cdktf";
 import { ModuleStack } from "../module-stack";
 import { AWS_PROVIDER, ARCHIVE_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
 

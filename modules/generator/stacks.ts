@@ -1,5 +1,5 @@
 // Every module and example that generated/ holds, in README order.
-import type { Construct } from "./cdktf";
+import type { Construct } from "../library/cdktf";
 import { DistributionAssociationModule } from "./distribution-association/module";
 import { AsyncViewerExample } from "./examples/async-viewer";
 import { ExistingDistributionExample } from "./examples/existing-distribution";

@@ -1,12 +1,12 @@
 // generated/modules/lambda-edge: the connector's two Lambda@Edge functions as a module.
-import { CONFIG_KEYS, CONFIG_LIMITS } from "../../handlers/config";
-import { SETTING_DESCRIPTIONS, SETTINGS, type SettingKind, type SettingName, type SettingSpec } from "../../handlers/settings";
-import { Construct } from "../cdktf";
+import { CONFIG_KEYS, CONFIG_LIMITS } from "../../../handlers/config";
+import { SETTING_DESCRIPTIONS, SETTINGS, type SettingKind, type SettingName, type SettingSpec } from "../../../handlers/settings";
+import { Construct } from "../../library/cdktf";
 import { ModuleStack, type Validation, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER, ARCHIVE_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
-import { LambdaEdge, type LambdaEdgeProps } from "./construct";
-import { base64Length, LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./limits";
-import { LOG_RETENTION_DAYS, MIN_NODE_TIMEOUT_MS, NAME_PREFIX_PATTERN, RULE_MESSAGES, TRIGGERS } from "./rules";
+import { LambdaEdge, type LambdaEdgeProps } from "../../library/lambda-edge";
+import { base64Length, LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "../../library/trigger-limits";
+import { LOG_RETENTION_DAYS, MIN_NODE_TIMEOUT_MS, NAME_PREFIX_PATTERN, RULE_MESSAGES, TRIGGERS } from "../../library/function-rules";
 
 const { viewer, origin } = TRIGGER_LIMITS;
 const byTrigger = (pick: (limits: typeof viewer) => number) => `(var.trigger == "viewer" ? ${pick(viewer)} : ${pick(origin)})`;

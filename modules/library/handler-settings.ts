@@ -1,8 +1,8 @@
 // The handler settings as cdktf props: one camelCase prop per entry of the settings table, checked
 // at synth by the handler's own validation, so a construct, a module variable and config.json
 // accept the same values and say the same thing about the others.
-import { type HandlerConfig, parseConfig } from "../handlers/config";
-import { SETTINGS, type SettingName } from "../handlers/settings";
+import { type HandlerConfig, parseConfig } from "../../handlers/config";
+import { SETTINGS, type SettingName } from "../../handlers/settings";
 
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
 

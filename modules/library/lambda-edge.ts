@@ -16,9 +16,9 @@ import {
   TerraformIterator,
   TerraformLocal,
   Token,
-} from "../cdktf";
-import { type LayoutProps, named } from "../construct-layout";
-import { bare } from "../expression";
+} from "./cdktf";
+import { type LayoutProps, named } from "./construct-layout";
+import { bare } from "./expression";
 
 /** A value or a Terraform expression standing for one (`${var.x}`). */
 type Setting<T> = T | string;

@@ -1,7 +1,7 @@
 // Lambda@Edge associations for a CloudFront cache behavior: the connector's request and
 // response functions merged with the user's own, and optionally a distribution that uses them.
-import { CloudfrontDistribution, Construct, TerraformLocal, Token } from "../cdktf";
-import { type LayoutProps, named, operand } from "../construct-layout";
+import { CloudfrontDistribution, Construct, TerraformLocal, Token } from "./cdktf";
+import { type LayoutProps, named, operand } from "./construct-layout";
 
 export interface DistributionAssociationProps extends LayoutProps {
   readonly requestEventType: string;

@@ -1,7 +1,7 @@
 // A cdktf stack that stands for one reusable Terraform module: its variables (typed,
 // described, validated), its outputs, and what versions.tf and the README say about it.
 import type { Json } from "./hcl/render";
-import { Construct, TerraformOutput, TerraformStack, TerraformVariable } from "./cdktf";
+import { Construct, TerraformOutput, TerraformStack, TerraformVariable } from "../library/cdktf";
 
 export interface Validation {
   /** A bare Terraform expression that is true for an allowed value. */
