@@ -1,6 +1,9 @@
 // A cdktf stack that stands for one reusable Terraform module: its variables (typed,
 // described, validated), its outputs, and what versions.tf and the README say about it.
+import type { ProviderRequirement } from "./hcl/module-files";
 import type { Json } from "./hcl/render";
+
+export type { ProviderRequirement };
 import { Construct, TerraformOutput, TerraformStack, TerraformVariable } from "../library/cdktf";
 
 export interface Validation {
@@ -30,13 +33,6 @@ export interface OutputSpec {
   /** A Terraform expression or value. */
   readonly value: Json;
   readonly sensitive?: boolean;
-}
-
-export interface ProviderRequirement {
-  readonly source: string;
-  /** A `>=` constraint, with why it is the minimum. */
-  readonly version: string;
-  readonly why: string;
 }
 
 export interface ModuleInfo {

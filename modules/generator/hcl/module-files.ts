@@ -1,6 +1,5 @@
 // Splits a synthesized stack (Terraform JSON) into the files of a module as
 // terraform-aws-modules lays them out: main.tf, variables.tf, outputs.tf, versions.tf.
-import type { ModuleInfo } from "../module-stack";
 import { type Json, type JsonObject, renderBlock } from "./render";
 import { NO_BLOCKS, OUTPUT_SCHEMA, PROVIDER_SCHEMA, resourceSchema, VARIABLE_SCHEMA } from "./schema";
 
@@ -9,8 +8,21 @@ export type ModuleFiles = Record<string, string>;
 const entries = (value: Json | undefined): Array<[string, JsonObject]> =>
   Object.entries((value ?? {}) as Record<string, JsonObject>).filter(([key]) => !key.startsWith("//"));
 
+export interface ProviderRequirement {
+  readonly source: string;
+  /** A `>=` constraint, with why it is the minimum. */
+  readonly version: string;
+  readonly why: string;
+}
+
+/** What versions.tf says: the Terraform and provider constraints. */
+export interface VersionRequirements {
+  readonly requiredVersion: string;
+  readonly providers: Readonly<Record<string, ProviderRequirement>>;
+}
+
 /** What module files need to know beyond the synthesized config. */
-export type ModuleFileInfo = Pick<ModuleInfo, "requiredVersion" | "providers"> & {
+export type ModuleFileInfo = VersionRequirements & {
   /** Section heading of each variable that has one. */
   readonly variableSections?: ReadonlyMap<string, string>;
 };
@@ -87,7 +99,7 @@ function orderOutput({ description, value, ...rest }: JsonObject): JsonObject {
 }
 
 /** versions.tf: required_version and required_providers, never provider blocks. */
-export function versionsFile(info: Pick<ModuleInfo, "requiredVersion" | "providers">): string {
+export function versionsFile(info: VersionRequirements): string {
   const providers = Object.fromEntries(Object.entries(info.providers).map(([name, p]) => [name, { source: p.source, version: p.version }]));
   const terraform = { required_version: info.requiredVersion, required_providers: providers };
   return `${renderBlock("terraform", [], terraform, { required_providers: {} })}\n`;
