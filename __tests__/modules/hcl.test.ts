@@ -73,6 +73,46 @@ describe("renderBlock", () => {
   });
 });
 
+describe("comments", () => {
+  const config: JsonObject = {
+    locals: { first: 1, second: "${var.a}", third: 3 },
+    resource: { terraform_data: { example: { input: "${var.x}" } } },
+  };
+  const comments = new Map([
+    ["local.second", "Why the second local is what it is, a sentence long enough to wrap over the hundred-column lines."],
+    ["terraform_data.example", "Why this resource exists."],
+  ]);
+  const main = moduleFiles(config, { requiredVersion: ">= 1.9.0", providers: {}, comments })["main.tf"];
+
+  it("stand above the local or block they explain, wrapped at 100 columns", () => {
+    expect(main).toBe(
+      [
+        "locals {",
+        "  first = 1",
+        "",
+        "  # Why the second local is what it is, a sentence long enough to wrap over the hundred-column",
+        "  # lines.",
+        "  second = var.a",
+        "  third  = 3",
+        "}",
+        "",
+        "# Why this resource exists.",
+        'resource "terraform_data" "example" {',
+        "  input = var.x",
+        "}",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  (terraformBinary() ? it : it.skip)("are left as they are by terraform fmt", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hcl-"));
+    writeFileSync(join(dir, "main.tf"), main);
+    expect(terraform(["fmt", "-no-color", "main.tf"], dir, offlineEnv()).status).toBe(0);
+    expect(readFileSync(join(dir, "main.tf"), "utf8")).toBe(main);
+  });
+});
+
 describe("argument order by meaning", () => {
   const resource: JsonObject = {
     tags: "${var.tags}",

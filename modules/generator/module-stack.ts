@@ -48,6 +48,8 @@ export interface ModuleInfo {
 export abstract class ModuleStack extends TerraformStack {
   /** Section of each variable that has one, by name (Terraform JSON has no place for it). */
   readonly variableSections = new Map<string, string>();
+  /** Why a block or local does what it does, by address (`terraform_data.package`, `local.x`). */
+  readonly comments = new Map<string, string>();
 
   constructor(
     scope: Construct,
@@ -78,6 +80,15 @@ export abstract class ModuleStack extends TerraformStack {
   protected variables<K extends string>(specs: Record<K, VariableSpec>): Record<K, string> {
     const names = Object.keys(specs) as K[];
     return Object.fromEntries(names.map((name) => [name, this.variable(name, specs[name])])) as Record<K, string>;
+  }
+
+  /**
+   * A `#` comment above a block or local of main.tf, for a line that does something a reader
+   * would not guess. `address` as Terraform writes it: `aws_lambda_function.this`,
+   * `data.archive_file.package`, `local.package_zips`.
+   */
+  protected comment(address: string, text: string): void {
+    this.comments.set(address, text);
   }
 
   protected outputs(specs: Record<string, OutputSpec>): void {

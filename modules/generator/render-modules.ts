@@ -16,7 +16,7 @@ export function renderModules(): Map<string, string> {
   for (const stack of moduleStacks(app)) {
     const config = stack.toTerraform() as JsonObject;
     const rendered = {
-      ...moduleFiles(config, { ...stack.info, variableSections: stack.variableSections }),
+      ...moduleFiles(config, { ...stack.info, variableSections: stack.variableSections, comments: stack.comments }),
       "README.md": moduleReadme(stack, config),
     };
     for (const [name, text] of Object.entries(rendered)) files.set(join(stack.info.path, name), text);

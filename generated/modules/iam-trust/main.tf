@@ -37,6 +37,8 @@ resource "aws_iam_role" "this" {
   tags = var.tags
 }
 
+# Follows the role's create_before_destroy: on a rename the old role keeps its log rights until the
+# old functions are gone (role_arn depends on this policy).
 resource "aws_iam_role_policy" "logs" {
   name   = "lambda-edge-logs"
   role   = aws_iam_role.this.id

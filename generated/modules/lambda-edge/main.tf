@@ -40,8 +40,15 @@ locals {
       include_body = false
     }
   }
+
+  # The functions created, filtered on flags known at plan (variables, never ARNs): the for_each of
+  # everything below, so the association keys are known on a first deploy too.
   edge_functions_created = { for role, fn in local.edge_functions : role => fn if fn.create }
-  package_zips           = { for role, package in terraform_data.package : role => package.output.zip }
+
+  # Read through a local, not from terraform_data directly: Terraform defers a data source while a
+  # resource it references has any change pending, which would rebuild both zips when one function
+  # changes.
+  package_zips = { for role, package in terraform_data.package : role => package.output.zip }
   edge_associations = {
     for role, fn in local.edge_functions_created : fn.event_type => {
       event_type   = fn.event_type
@@ -53,6 +60,8 @@ locals {
 
 data "aws_region" "current" {}
 
+# Functions already in AWS: one missing (first deploy, half-applied apply, deleted outside
+# Terraform) gets its zip built at apply, so a saved plan applies in a fresh job.
 data "aws_lambda_functions" "existing" {
   count = var.create ? 1 : 0
 }
@@ -74,6 +83,9 @@ data "archive_file" "package" {
   }
 }
 
+# Names the zip (function name and a hash of bundle and config). While the function is missing in
+# AWS, function_exists is unknown until apply (timestamp() is), which defers the archive read to
+# apply; once it exists the value is true and an unchanged function plans no change.
 resource "terraform_data" "package" {
   for_each = local.edge_functions_created
 
@@ -98,6 +110,8 @@ resource "aws_cloudwatch_log_group" "this" {
   }
 }
 
+# Published versions (CloudFront runs only those). create_before_destroy: a renamed function exists
+# before the old one goes, while CloudFront still runs the old one.
 resource "aws_lambda_function" "this" {
   for_each = local.edge_functions_created
 

@@ -390,6 +390,10 @@ export class DistributionAssociationModule extends ModuleStack {
     });
 
     const cdn = (attribute: string) => `\${one(aws_cloudfront_distribution.this[*].${attribute})}`;
+    this.comment(
+      "local.response_associated",
+      "Decided by variables, never by the ARN alone: on a first deploy the ARN is unknown at plan, and the map's keys must not be.",
+    );
     this.outputs({
       lambda_function_associations: {
         description:

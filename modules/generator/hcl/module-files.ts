@@ -1,6 +1,6 @@
 // Splits a synthesized stack (Terraform JSON) into the files of a module as
 // terraform-aws-modules lays them out: main.tf, variables.tf, outputs.tf, versions.tf.
-import { type Json, type JsonObject, renderBlock } from "./render";
+import { commentLines, type Json, type JsonObject, renderBlock } from "./render";
 import { NO_BLOCKS, OUTPUT_SCHEMA, PROVIDER_SCHEMA, resourceSchema, VARIABLE_SCHEMA } from "./schema";
 
 export type ModuleFiles = Record<string, string>;
@@ -25,6 +25,8 @@ export interface VersionRequirements {
 export type ModuleFileInfo = VersionRequirements & {
   /** Section heading of each variable that has one. */
   readonly variableSections?: ReadonlyMap<string, string>;
+  /** A comment above a block or local of main.tf, by Terraform address. */
+  readonly comments?: ReadonlyMap<string, string>;
 };
 
 const RULE = "#".repeat(80);
@@ -59,20 +61,30 @@ function variableBlocks(config: JsonObject, sections: ReadonlyMap<string, string
 }
 
 /** Renders every block of one kind of the synthesized config, in synthesis order. */
-function blocks(config: JsonObject, sections: ReadonlyMap<string, string>): Record<"main" | "variables" | "outputs", string[]> {
+function blocks(
+  config: JsonObject,
+  sections: ReadonlyMap<string, string>,
+  comments: ReadonlyMap<string, string>,
+): Record<"main" | "variables" | "outputs", string[]> {
   const main: string[] = [];
+  const commented = (address: string, block: string): string => {
+    const text = comments.get(address);
+    return text === undefined ? block : `${commentLines(text, 0).join("\n")}\n${block}`;
+  };
+  const localComments = new Map([...comments].filter(([a]) => a.startsWith("local.")).map(([a, text]) => [a.slice(6), text]));
   for (const [name, instances] of Object.entries((config.provider ?? {}) as Record<string, JsonObject[]>)) {
     for (const body of instances) main.push(renderBlock("provider", [name], body, PROVIDER_SCHEMA, 0, "meaning"));
   }
   const locals = entries(config.locals);
-  if (locals.length) main.push(renderBlock("locals", [], Object.fromEntries(locals), NO_BLOCKS));
+  if (locals.length) main.push(renderBlock("locals", [], Object.fromEntries(locals), NO_BLOCKS, 0, "written", localComments));
   for (const [name, body] of entries(config.module)) main.push(renderBlock("module", [name], body, NO_BLOCKS, 0, "call"));
   for (const [type, instances] of entries(config.data)) {
-    for (const [name, body] of entries(instances)) main.push(renderBlock("data", [type, name], body, resourceSchema(type), 0, "meaning"));
+    for (const [name, body] of entries(instances))
+      main.push(commented(`data.${type}.${name}`, renderBlock("data", [type, name], body, resourceSchema(type), 0, "meaning")));
   }
   for (const [type, instances] of entries(config.resource)) {
     for (const [name, body] of entries(instances))
-      main.push(renderBlock("resource", [type, name], body, resourceSchema(type), 0, "meaning"));
+      main.push(commented(`${type}.${name}`, renderBlock("resource", [type, name], body, resourceSchema(type), 0, "meaning")));
   }
   for (const body of (config.import ?? []) as JsonObject[]) main.push(renderBlock("import", [], body, NO_BLOCKS));
   return {
@@ -108,7 +120,7 @@ export function versionsFile(info: VersionRequirements): string {
 const file = (parts: string[]) => (parts.length ? `${parts.join("\n\n")}\n` : "");
 
 export function moduleFiles(config: JsonObject, info: ModuleFileInfo): ModuleFiles {
-  const { main, variables, outputs } = blocks(config, info.variableSections ?? new Map());
+  const { main, variables, outputs } = blocks(config, info.variableSections ?? new Map(), info.comments ?? new Map());
   const files: ModuleFiles = { "main.tf": file(main), "versions.tf": versionsFile(info) };
   if (variables.length) files["variables.tf"] = file(variables);
   if (outputs.length) files["outputs.tf"] = file(outputs);

@@ -129,16 +129,40 @@ export function renderValue(value: Json, indent: number, reference = false): str
   return `{\n${lines.join("\n")}\n${pad(indent)}}`;
 }
 
-/** `key = value` lines with `=` aligned over each run of single-line values. */
-function renderAttributes(entries: Array<[string, string]>, indent: number): string[] {
+/** A comment as `#` lines of at most 100 characters, indented for `indent`. */
+export function commentLines(text: string, indent: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent + 2 + line.length + 1 + word.length > 100) {
+      lines.push(`${pad(indent)}# ${line}`);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(`${pad(indent)}# ${line}`);
+  return lines;
+}
+
+/**
+ * `key = value` lines with `=` aligned over each run of single-line values. A key with a comment
+ * starts a new run after a blank line, under its comment.
+ */
+function renderAttributes(entries: Array<[string, string]>, indent: number, comments?: ReadonlyMap<string, string>): string[] {
   const lines: string[] = [];
   let run: Array<[string, string]> = [];
   const flush = () => {
+    if (run.length === 0) return;
     const width = Math.max(...run.map(([key]) => key.length));
     for (const [key, value] of run) lines.push(`${pad(indent)}${key.padEnd(width)} = ${value}`);
     run = [];
   };
   for (const [key, value] of entries) {
+    const comment = comments?.get(key);
+    if (comment !== undefined) {
+      flush();
+      if (lines.length) lines.push("");
+      lines.push(...commentLines(comment, indent));
+    }
     if (value.includes("\n")) {
       if (run.length) flush();
       lines.push(`${pad(indent)}${key} = ${value}`);
@@ -161,9 +185,10 @@ export function renderBlock(
   schema: BlockSchema,
   indent = 0,
   order: ArgumentOrder = "written",
+  comments?: ReadonlyMap<string, string>,
 ): string {
   const header = [type, ...labels.map((label) => JSON.stringify(label))].join(" ");
-  const inner = renderBody(body, schema, indent + 2, order);
+  const inner = renderBody(body, schema, indent + 2, order, comments);
   return inner.length ? `${pad(indent)}${header} {\n${inner.join("\n")}\n${pad(indent)}}` : `${pad(indent)}${header} {}`;
 }
 
@@ -171,7 +196,13 @@ export function renderBlock(
  * The lines of a block body: meta-arguments, attributes, nested blocks, then (by meaning) tags
  * and lifecycle; depends_on last.
  */
-export function renderBody(body: JsonObject, schema: BlockSchema, indent: number, order: ArgumentOrder = "written"): string[] {
+export function renderBody(
+  body: JsonObject,
+  schema: BlockSchema,
+  indent: number,
+  order: ArgumentOrder = "written",
+  comments?: ReadonlyMap<string, string>,
+): string[] {
   const byMeaning = order !== "written";
   const keys = Object.keys(body).filter((key) => !key.startsWith("//"));
   const isBlock = (key: string) => key === "dynamic" || key in schema;
@@ -190,6 +221,7 @@ export function renderBody(body: JsonObject, schema: BlockSchema, indent: number
     renderAttributes(
       names.map((key) => [key, renderValue(body[key], indent, REFERENCE_KEYS.has(key))]),
       indent,
+      comments,
     );
   if (leading.length) sections.push(attributeSection(leading));
   if (attributes.length) sections.push(attributeSection(attributes));

@@ -159,6 +159,10 @@ export class IamTrustModule extends ModuleStack {
       tags: v.tags,
     });
 
+    this.comment(
+      "aws_iam_role_policy.logs",
+      "Follows the role's create_before_destroy: on a rename the old role keeps its log rights until the old functions are gone (role_arn depends on this policy).",
+    );
     this.outputs({
       role_arn: { description: "ARN of the role, for the lambda-edge module's role_arn.", value: trust.role.arn },
       role_name: { description: "Name of the role.", value: trust.role.name },

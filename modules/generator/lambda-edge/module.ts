@@ -347,6 +347,26 @@ export class LambdaEdgeModule extends ModuleStack {
 
     const request = (attribute: string) => edge.functionAttribute("request", attribute);
     const response = (attribute: string) => edge.functionAttribute("response", attribute);
+    this.comment(
+      "local.edge_functions_created",
+      "The functions created, filtered on flags known at plan (variables, never ARNs): the for_each of everything below, so the association keys are known on a first deploy too.",
+    );
+    this.comment(
+      "local.package_zips",
+      "Read through a local, not from terraform_data directly: Terraform defers a data source while a resource it references has any change pending, which would rebuild both zips when one function changes.",
+    );
+    this.comment(
+      "data.aws_lambda_functions.existing",
+      "Functions already in AWS: one missing (first deploy, half-applied apply, deleted outside Terraform) gets its zip built at apply, so a saved plan applies in a fresh job.",
+    );
+    this.comment(
+      "terraform_data.package",
+      "Names the zip (function name and a hash of bundle and config). While the function is missing in AWS, function_exists is unknown until apply (timestamp() is), which defers the archive read to apply; once it exists the value is true and an unchanged function plans no change.",
+    );
+    this.comment(
+      "aws_lambda_function.this",
+      "Published versions (CloudFront runs only those). create_before_destroy: a renamed function exists before the old one goes, while CloudFront still runs the old one.",
+    );
     this.outputs({
       lambda_function_associations: {
         description:
