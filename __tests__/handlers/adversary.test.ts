@@ -10,7 +10,7 @@ import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
 import { LIVENESS_PATH } from "../../handlers/protocol";
 import { type Behaviour, type RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { startWaf, type Waf, wafAvailable } from "../../tools/waf";
-import { base64Body, requestEvent, type RequestSpec } from "./fixtures";
+import { base64Body, requestEvent, type RequestSpec } from "../../tools/cloudfront-events";
 import { eventually } from "../support/eventually";
 import { captureLogs, cleanup, coldStart, context, type Handler } from "./lambda";
 

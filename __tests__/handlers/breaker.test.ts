@@ -8,7 +8,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda
 import { breaker } from "../../handlers/breaker";
 import { LIVENESS_PATH } from "../../handlers/protocol";
 import { type Behaviour, RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { requestEvent } from "./fixtures";
+import { requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 
 const TIMEOUT_MS = 150;

@@ -19,7 +19,7 @@ import { startH2Node } from "../../tools/h2-node";
 import { lambdaFolder } from "../../tools/lambda-folder";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "../../tools/pki";
-import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_RESPONSE, requestEvent } from "./fixtures";
+import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context, distDir } from "./lambda";
 
 type ReqResult = CloudFrontRequestResult;

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
 import { Behaviour, RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "../../tools/pki";
-import { base64Body, requestEvent } from "./fixtures";
+import { base64Body, requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 
 const TIMEOUT_MS = 400;

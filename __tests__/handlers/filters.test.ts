@@ -4,7 +4,7 @@
 // segments, %2e), a second normaliser the filter must agree with.
 import type { CloudFrontRequest } from "aws-lambda";
 import { isPlainStaticRequest, requestFilter } from "../../handlers/filters";
-import { base64Body, requestEvent } from "./fixtures";
+import { base64Body, requestEvent } from "../../tools/cloudfront-events";
 
 interface Spec {
   method?: string;

@@ -12,7 +12,7 @@ import { H2Node, startH2Node } from "../../tools/h2-node";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki, type TestPki } from "../../tools/pki";
 import { asciiJson, eventSeed, FuzzCase, fuzzEvent } from "./fuzz-events";
-import { requestEvent } from "./fixtures";
+import { requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;

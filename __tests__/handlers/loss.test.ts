@@ -10,7 +10,7 @@ import { H2Node, startH2Node } from "../../tools/h2-node";
 import { LAMBDA_ENTRY, lambdaFolder } from "../../tools/lambda-folder";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "../../tools/pki";
-import { requestEvent } from "./fixtures";
+import { requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context, distDir } from "./lambda";
 
 let node: RecordingNode;

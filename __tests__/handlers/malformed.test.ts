@@ -3,7 +3,7 @@
 // node, and each is one `internal_error` line with the action taken, so it is never a silent pass.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { DOC_ORIGIN_RESPONSE, requestEvent } from "./fixtures";
+import { DOC_ORIGIN_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context, type Handler } from "./lambda";
 
 let node: RecordingNode;

@@ -4,7 +4,7 @@
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { COUNTERS, latencyBucket, metrics } from "../../handlers/metrics";
 import { startRecordingNode, type RecordingNode } from "../../tools/recording-node";
-import { DOC_ORIGIN_RESPONSE, requestEvent } from "./fixtures";
+import { DOC_ORIGIN_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 
 type EmfLine = Record<string, unknown> & {

@@ -10,7 +10,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontRespons
 import { createServer, Server, Socket } from "node:net";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "../../tools/pki";
-import { DOC_ORIGIN_RESPONSE, requestEvent } from "./fixtures";
+import { DOC_ORIGIN_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context } from "./lambda";
 
 const TIMEOUT_MS = 200; // node_timeout_ms

@@ -7,7 +7,7 @@ import { MAX_SESSIONS } from "../../handlers/h2-transport";
 import { IDLE_MS } from "../../handlers/transport";
 import { H2Node, startH2Node } from "../../tools/h2-node";
 import { makePki, type TestPki } from "../../tools/pki";
-import { requestEvent } from "./fixtures";
+import { requestEvent } from "../../tools/cloudfront-events";
 import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;

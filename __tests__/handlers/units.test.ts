@@ -5,7 +5,14 @@ import { blockResponse, builtInPage, failClosedResponse, responseSize, sizeLimit
 import { CONFIG_DEFAULTS, CONFIG_KEYS, parseConfig } from "../../handlers/config";
 import { decodeBody, headerPairs, requestTarget, viewRequestEvent, viewResponseEvent } from "../../handlers/event";
 import { escapeTarget, mirrorRequest, pathPrefix, responseReport, verdictOf } from "../../handlers/protocol";
-import { base64Body, DOC_ORIGIN_REQUEST, DOC_ORIGIN_RESPONSE, DOC_VIEWER_REQUEST, DOC_VIEWER_RESPONSE, requestEvent } from "./fixtures";
+import {
+  base64Body,
+  DOC_ORIGIN_REQUEST,
+  DOC_ORIGIN_RESPONSE,
+  DOC_VIEWER_REQUEST,
+  DOC_VIEWER_RESPONSE,
+  requestEvent,
+} from "../../tools/cloudfront-events";
 
 const node = new URL("https://node.example.com/prefix/");
 

@@ -3,7 +3,7 @@
 // node still receives every copy.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import { startWaf, Waf, wafAvailable } from "../../tools/waf";
-import { base64Body, requestEvent, RequestSpec } from "./fixtures";
+import { base64Body, requestEvent, RequestSpec } from "../../tools/cloudfront-events";
 import { eventually } from "../support/eventually";
 import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
 

@@ -3,7 +3,7 @@
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { version } from "../../package.json";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
-import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_REQUEST, requestEvent } from "./fixtures";
+import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_REQUEST, requestEvent } from "../../tools/cloudfront-events";
 import { cleanup, coldStart, context, Handler } from "./lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;

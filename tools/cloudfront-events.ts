@@ -1,5 +1,6 @@
-// Events shaped as the AWS documentation shows them (lambda-event-structure), plus a builder for
-// variations. Header objects are keyed by lower-case name; each value keeps the viewer's casing.
+// Sample CloudFront events shaped as the AWS documentation shows them (lambda-event-structure),
+// plus a builder for variations: one source for the tests and the bench. Header objects are
+// keyed by lower-case name; each value keeps the viewer's casing.
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResponseEvent } from "aws-lambda";
 
 export const DOC_VIEWER_REQUEST: CloudFrontRequestEvent = {
