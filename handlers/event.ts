@@ -20,6 +20,12 @@ export interface ResponseEventView extends RequestEventView {
   response: CloudFrontResponse;
 }
 
+/** The request id of an event that may be malformed (for its error line), or undefined. */
+export function requestIdOf(event: CloudFrontRequestEvent | CloudFrontResponseEvent | undefined): string | undefined {
+  const id: unknown = event?.Records?.[0]?.cf?.config?.requestId;
+  return typeof id === "string" ? id : undefined;
+}
+
 export function viewRequestEvent(event: CloudFrontRequestEvent): RequestEventView {
   const { config, request } = event.Records[0].cf;
   return { requestId: config.requestId, eventType: config.eventType, request };

@@ -46,9 +46,10 @@ export function probeFailure(outcome: WaitOutcome): string | undefined {
 
 /**
  * Sends `request` and waits up to `timeoutMs` for the verdict; on any other outcome, unless the
- * node was plainly unreachable, sends `probe` with PROBE_TIMEOUT_MS to tell refusal from outage.
+ * node was plainly unreachable, sends the probe `probe()` builds (only then: most requests get a
+ * verdict) with PROBE_TIMEOUT_MS to tell refusal from outage.
  */
-export async function inspect(client: NodeClient, request: NodeRequest, probe: NodeRequest, timeoutMs: number): Promise<Judgement> {
+export async function inspect(client: NodeClient, request: NodeRequest, probe: () => NodeRequest, timeoutMs: number): Promise<Judgement> {
   const sent = Date.now();
   const outcome = await client.send(request, { waitForAnswer: true, timeoutMs });
   if (outcome.kind === "answered") {
@@ -57,6 +58,6 @@ export async function inspect(client: NodeClient, request: NodeRequest, probe: N
   }
   const fault = faultOf(outcome);
   if (outcome.kind === "failed" && NODE_UNREACHABLE.has(outcome.reason)) return { kind: "node_down", ...fault };
-  const failure = probeFailure(await client.send(probe, { waitForAnswer: true, timeoutMs: PROBE_TIMEOUT_MS }));
+  const failure = probeFailure(await client.send(probe(), { waitForAnswer: true, timeoutMs: PROBE_TIMEOUT_MS }));
   return failure === undefined ? { kind: "refused", ...fault } : { kind: "node_down", ...fault, probe: failure };
 }

@@ -2,7 +2,7 @@
 // inline mode, blocks on the node's verdict. Passing returns the very request object received.
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "aws-lambda";
 import { blockResponse, failClosedResponse, sizeLimit } from "./block-response";
-import { viewRequestEvent } from "./event";
+import { requestIdOf, viewRequestEvent } from "./event";
 import { inspect } from "./inspect";
 import { failAction, log } from "./log";
 import { livenessProbe, mirrorRequest } from "./protocol";
@@ -22,8 +22,7 @@ function nodeWaitMs(configured: number, context: Context | undefined): number {
 
 const handler = async (event: CloudFrontRequestEvent, context?: Context): Promise<CloudFrontRequestResult> => {
   const started = Date.now();
-  const record = event?.Records?.[0]?.cf;
-  const request: CloudFrontRequest | undefined = record?.request;
+  const request: CloudFrontRequest | undefined = event?.Records?.[0]?.cf?.request;
   let failOpen = true;
   try {
     const rt = getRuntime(true);
@@ -61,7 +60,7 @@ const handler = async (event: CloudFrontRequestEvent, context?: Context): Promis
     const judgement = await inspect(
       rt.client,
       copy,
-      livenessProbe(rt.node.host, rt.prefix, view.requestId),
+      () => livenessProbe(rt.node.host, rt.prefix, view.requestId),
       nodeWaitMs(config.node_timeout_ms, context),
     );
     switch (judgement.kind) {
@@ -92,12 +91,7 @@ const handler = async (event: CloudFrontRequestEvent, context?: Context): Promis
     }
   } catch (err) {
     // A bug must not become a Lambda error (a 503 for every viewer): apply the fail policy.
-    const requestId = record?.config?.requestId;
-    log("error", "internal_error", {
-      request_id: typeof requestId === "string" ? requestId : undefined,
-      reason: String(err),
-      action: failAction(failOpen),
-    });
+    log("error", "internal_error", { request_id: requestIdOf(event), reason: String(err), action: failAction(failOpen) });
     return failOpen ? request : failClosedResponse();
   }
 };

@@ -2,14 +2,13 @@
 // under the request's id, without waiting for an answer. The response is never changed: the
 // function returns the very object it received, whatever happens.
 import type { CloudFrontResponseEvent, CloudFrontResponseResult, Context } from "aws-lambda";
-import { viewResponseEvent } from "./event";
+import { requestIdOf, viewResponseEvent } from "./event";
 import { log } from "./log";
 import { responseReport } from "./protocol";
 import { admit, getRuntime, sendAndForget } from "./runtime";
 
 const handler = async (event: CloudFrontResponseEvent, _context?: Context): Promise<CloudFrontResponseResult> => {
-  const record = event?.Records?.[0]?.cf;
-  const response = record?.response;
+  const response = event?.Records?.[0]?.cf?.response;
   try {
     const rt = getRuntime(false);
     if (!rt.ok) return response;
@@ -20,12 +19,7 @@ const handler = async (event: CloudFrontResponseEvent, _context?: Context): Prom
     const report = responseReport(view, rt.node.host, rt.prefix, rt.config.wallarm_mode);
     await sendAndForget(rt, report, { lost: "node_report_failed", refused: "node_report_refused" }, fields);
   } catch (err) {
-    const requestId = record?.config?.requestId;
-    log("error", "internal_error", {
-      request_id: typeof requestId === "string" ? requestId : undefined,
-      reason: String(err),
-      action: "pass",
-    });
+    log("error", "internal_error", { request_id: requestIdOf(event), reason: String(err), action: "pass" });
   }
   return response;
 };
