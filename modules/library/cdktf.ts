@@ -5,6 +5,7 @@ export {
   App,
   Aspects,
   AssetType,
+  type ITerraformDependable,
   DataResource as TerraformData,
   TerraformAsset,
   TerraformDataSource,

@@ -40,6 +40,7 @@ export class WallarmConnectorStack extends TerraformStack {
       moduleLayout: true,
       namePrefix,
       roleArn: trust.role.arn,
+      roleDependsOn: [trust.logRolePolicy],
       trigger,
       runtime: "nodejs22.x",
       memorySize: 128,

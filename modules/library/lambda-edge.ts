@@ -11,6 +11,7 @@ import {
   DataArchiveFile,
   DataAwsLambdaFunctions,
   DataAwsRegion,
+  type ITerraformDependable,
   LambdaFunction,
   TerraformData,
   TerraformIterator,
@@ -34,6 +35,11 @@ export interface LambdaEdgeProps extends LayoutProps {
   /** Function names are `<namePrefix>-request` and `<namePrefix>-response`. */
   readonly namePrefix: string;
   readonly roleArn: string;
+  /**
+   * What the role's permissions need before the functions (the role's log policy): on a rename the
+   * old policy then goes only after the old functions, which keep logging until CloudFront moves.
+   */
+  readonly roleDependsOn?: ITerraformDependable[];
   /** "viewer" or "origin": the CloudFront events the functions are built for. */
   readonly trigger: string;
   readonly runtime: string;
@@ -273,7 +279,7 @@ function functions(
         ],
       },
       // The groups exist before the functions can log, so Lambda never creates them first.
-      dependsOn: [logGroup],
+      dependsOn: [logGroup, ...(props.roleDependsOn ?? [])],
     }),
     "this",
     props,

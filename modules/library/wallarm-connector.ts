@@ -102,6 +102,7 @@ export class WallarmConnector extends Construct {
     this.functions = new LambdaEdge(this, "functions", {
       namePrefix: props.namePrefix,
       roleArn: props.roleArn ?? this.role!.role.arn,
+      roleDependsOn: this.role ? [this.role.logRolePolicy] : [],
       trigger,
       runtime: settings.runtime,
       memorySize: settings.memory_size,
