@@ -103,7 +103,7 @@ test("the rules catch each forbidden direction", () => {
   ]);
   expect(check("modules/generator/x.ts", 'import { a } from "../../scripts/bundle-handlers";')).toEqual([expect.any(String)]);
   expect(check("modules/generator/lambda-edge/x.ts", 'export { a } from "../../../tools/edge/events";')).toEqual([expect.any(String)]);
-  expect(check("modules/library/x.ts", 'const a = require("../../__tests__/handlers/lambda");')).toEqual([expect.any(String)]);
+  expect(check("modules/library/x.ts", 'const a = require("../../__tests__/support/lambda");')).toEqual([expect.any(String)]);
   // The library never reaches into the generator; the generator uses the library.
   expect(check("modules/library/x.ts", 'import { a } from "../generator/project-root";')).toEqual([expect.any(String)]);
   expect(check("modules/generator/x.ts", 'import { a } from "../library/cdktf";')).toEqual([null]);

@@ -12,6 +12,7 @@ import type { Trigger } from "../../tools/edge/events";
 import { type EdgeOptions, type RunningEdge, startEdge } from "../../tools/edge/server";
 import { type RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { type Waf, startWaf, wafAvailable } from "../../tools/waf";
+import { until } from "../support/eventually";
 
 const available = wafAvailable();
 if (!available.ok) {
@@ -59,15 +60,6 @@ async function recordingNode(): Promise<RecordingNode> {
   const node = await startRecordingNode();
   nodes.push(node);
   return node;
-}
-
-/** Polls `check` until it holds (bounded): for copies the node logs after the viewer's answer. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function hitsSince(count: number) {
@@ -123,7 +115,7 @@ withWaf("inline mode with the real WAF", () => {
         const seen = new Set(waf!.accessLog().map((entry) => entry.requestId));
         return ids.filter((id) => !seen.has(id));
       };
-      await eventually(() => unseen().length === 0, `the node to log ${unseen().join(", ")}`);
+      await until(() => unseen().length === 0, `the node to log ${unseen().join(", ")}`);
     });
   });
 });
@@ -142,7 +134,7 @@ withWaf("async mode with the real WAF", () => {
     const copyStatus = (id: string) =>
       waf!.accessLog().find((entry) => entry.requestId === id && entry.mode === "async" && !entry.uri.includes("/wallarm-connector/"))
         ?.status;
-    await eventually(() => ids.every((id) => copyStatus(id) !== undefined), "the node to log every copy");
+    await until(() => ids.every((id) => copyStatus(id) !== undefined), "the node to log every copy");
     expect(ids.map(copyStatus)).toEqual([403, 403, 403, 200]);
   });
 });

@@ -5,15 +5,15 @@
 // back blocked, and the node must have received each header's exact UTF-8 bytes (after the
 // documented %XX decoding of the names listed in x-wallarm-escaped-headers).
 //
-// Reproduce one event: fuzzEvent(<event seed>, <event type>, <request id>) from ./fuzz-events,
+// Reproduce one event: fuzzEvent(<event seed>, <event type>, <request id>) from __tests__/support/fuzz-events,
 // with the values printed in the failure. Another run seed: FUZZ_SEED=<n> npx jest fuzz.
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from "aws-lambda";
 import { H2Node, startH2Node } from "../../tools/h2-node";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki, type TestPki } from "../../tools/pki";
-import { asciiJson, eventSeed, FuzzCase, fuzzEvent } from "./fuzz-events";
+import { asciiJson, eventSeed, FuzzCase, fuzzEvent } from "../support/fuzz-events";
 import { requestEvent } from "../../tools/cloudfront-events";
-import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
+import { captureLogs, cleanup, coldStart, context, Handler } from "../support/lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;
 type Mode = "inline" | "async";

@@ -4,7 +4,7 @@
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { DOC_ORIGIN_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
-import { captureLogs, cleanup, coldStart, context, type Handler } from "./lambda";
+import { captureLogs, cleanup, coldStart, context, type Handler } from "../support/lambda";
 
 let node: RecordingNode;
 beforeAll(async () => {
@@ -48,6 +48,7 @@ async function call<E, R>(handler: Handler<E, R>, event: E): Promise<{ result: R
   const logs = captureLogs();
   try {
     const result = await handler(event, context);
+    // Absence check: nothing may reach the node. A slow run can only hide a request, never add one.
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { result, lines: logs.lines(), sent: node.requests.length - before };
   } finally {

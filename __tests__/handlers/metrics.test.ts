@@ -5,7 +5,8 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontRespons
 import { COUNTERS, latencyBucket, metrics } from "../../handlers/metrics";
 import { startRecordingNode, type RecordingNode } from "../../tools/recording-node";
 import { DOC_ORIGIN_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
-import { captureLogs, cleanup, coldStart, context } from "./lambda";
+import { until } from "../support/eventually";
+import { captureLogs, cleanup, coldStart, context } from "../support/lambda";
 
 type EmfLine = Record<string, unknown> & {
   _aws: {
@@ -120,7 +121,7 @@ describe("the bundles write EMF lines", () => {
       for (const uri of ["/a", "/b", "/attack", "/logo.png", "/img/x.png", "/c"]) await handler(requestEvent({ uri }), context);
       expect(node.requests.length - before).toBe(4); // the two images never reached the node
       expect(emfLines(logs)).toEqual([]);
-      await sleep(1_050);
+      await sleep(1_050); // past the 1 s interval: a slow run only waits longer
       await handler(requestEvent({ uri: "/after" }), context);
       const lines = emfLines(logs);
       expect(lines).toHaveLength(1);
@@ -154,7 +155,7 @@ describe("the bundles write EMF lines", () => {
     try {
       for (const handler of [enabled, disabled])
         for (let i = 0; i < 4; i++) await handler(requestEvent({ eventType: "origin-request" }), context);
-      await sleep(1_050);
+      await sleep(1_050); // past the 1 s interval: a slow run only waits longer
       await enabled(requestEvent({ eventType: "origin-request" }), context);
       await disabled(requestEvent({ eventType: "origin-request" }), context);
       const lines = emfLines(logs);
@@ -187,7 +188,9 @@ describe("the bundles write EMF lines", () => {
         await inline(truncated("/ok"), context);
         for (const uri of ["/ok", "/refuse"]) await async(requestEvent({ uri, eventType: "origin-request" }), context);
         await refusing.waitForRequests(7); // 3 in-line, 2 probes, 2 copies: every answer is on its way
-        await sleep(1_050);
+        // The refused copy's answer is read (its line written) before the interval ends.
+        await until(() => logs.lines().some((l) => l.event === "node_copy_refused"), "the refused copy's line");
+        await sleep(1_050); // past the 1 s interval: a slow run only waits longer
         await inline(requestEvent({ uri: "/ok" }), context);
         await async(requestEvent({ uri: "/ok", eventType: "origin-request" }), context);
         const lines = emfLines(logs);
@@ -231,9 +234,11 @@ describe("the bundles write EMF lines", () => {
       await handler(event("/static/app.css"), context);
       await handler(event("/cart"), context);
       await node.waitForRequests(before + 1);
-      await sleep(100); // a report for the skipped request would have arrived by now
+      // Absence check: a report for the skipped request would have arrived by now. A slow run
+      // can only hide one, never add one.
+      await sleep(100);
       expect(node.requests.length - before).toBe(1);
-      await sleep(1_050);
+      await sleep(1_050); // past the 1 s interval: a slow run only waits longer
       await handler(event("/cart"), context);
       expect(emfLines(logs)).toEqual([
         expect.objectContaining({ EventType: "origin-response", Requests: 2, Inspected: 1, Skipped: 1, CopiesLost: 0 }),

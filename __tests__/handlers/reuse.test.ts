@@ -6,33 +6,39 @@
 // runs in this process, so the test first lets it read the request (a remote node would, frozen
 // Lambda or not); it answers at once, and the block starts in that same tick, so the answer sits
 // unread in the connector's socket through the "freeze", as one that arrived during a real freeze.
+// After a thaw the tests wait for events (an exchange over, a socket closed), never for a time.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { createServer, Server, Socket } from "node:net";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { makePki } from "../../tools/pki";
 import { DOC_ORIGIN_RESPONSE, requestEvent } from "../../tools/cloudfront-events";
-import { captureLogs, cleanup, coldStart, context } from "./lambda";
+import { until } from "../support/eventually";
+import { type Http1Exchanges, watchHttp1Exchanges } from "../support/http1-exchanges";
+import { captureLogs, cleanup, coldStart, context, missedFlushBudget } from "../support/lambda";
 
-const TIMEOUT_MS = 200; // node_timeout_ms
-const FREEZE_MS = 300; // 1.5 x node_timeout_ms: every timer armed before the freeze has expired
+// node_timeout_ms. Each request must reach the node before it runs out (the freeze comes once
+// the node has it), so it is generous: only a machine stalled for a second misses it.
+const TIMEOUT_MS = 1000;
+const FREEZE_MS = 1500; // 1.5 x node_timeout_ms: every timer armed before the freeze has expired
 
 /** The process frozen between invocations: nothing runs, the kernel still receives bytes. */
 function freeze(ms: number): void {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    // busy-wait: the event loop is blocked as in a frozen Lambda instance
-  }
+  // Blocks the event loop as in a frozen Lambda instance, without spinning a CPU.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** The idle gap before the next invocation, which reaches a thawed instance through I/O. */
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** One turn of the event loop: its timers, I/O (poll) and setImmediate phases each run once. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 let plain: RecordingNode;
 let tlsNode: RecordingNode;
 let caPem: string;
 let logs: ReturnType<typeof captureLogs>;
+let exchanges: Http1Exchanges;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+/** The log lines but those of a request that only missed the flush budget (see missedFlushBudget). */
+const logged = (): Array<Record<string, unknown>> => logs.lines().filter((l) => !missedFlushBudget(l));
 
 beforeAll(async () => {
   process.on("unhandledRejection", onUnhandled);
@@ -48,8 +54,10 @@ afterAll(async () => {
 });
 beforeEach(() => {
   logs = captureLogs();
+  exchanges = watchHttp1Exchanges();
 });
 afterEach(() => {
+  exchanges.stop();
   logs.restore();
   expect(unhandled).toEqual([]);
 });
@@ -73,12 +81,17 @@ describe("one connection across a freeze with the node's answer pending", () => 
       const event = requestEvent();
       expect(await handler(event, context)).toBe(event.Records[0].cf.request);
       await node.waitForRequests(requests + i + 1);
+      // As when the handler returned on time: the copy written in full before the freeze (on a
+      // loaded machine the handler may give up waiting for that first, at its 100 ms flush budget).
+      await exchanges.written(i + 1);
       freeze(FREEZE_MS);
-      await sleep(20);
+      // Thawed: the exchange ends with its answer read (the connection back in the pool) or torn
+      // down (the next copy would then need a second connection).
+      await exchanges.over(i + 1);
     }
     expect(node.requests.length - requests).toBe(3);
     expect(node.connections() - connections).toBe(1);
-    expect(logs.lines()).toEqual([]);
+    expect(logged()).toEqual([]);
   });
 
   test("response function", async () => {
@@ -92,12 +105,13 @@ describe("one connection across a freeze with the node's answer pending", () => 
     for (let i = 0; i < 3; i++) {
       expect(await report(DOC_ORIGIN_RESPONSE, context)).toBe(DOC_ORIGIN_RESPONSE.Records[0].cf.response);
       await plain.waitForRequests(requests + i + 1);
+      await exchanges.written(i + 1); // written in full before the freeze, as above
       freeze(FREEZE_MS);
-      await sleep(20);
+      await exchanges.over(i + 1); // answer read and connection pooled, or torn down
     }
     expect(plain.requests.length - requests).toBe(3);
     expect(plain.connections() - connections).toBe(1);
-    expect(logs.lines()).toEqual([]);
+    expect(logged()).toEqual([]);
   });
 
   test("inline mode still reports the timeout at node_timeout_ms, then keeps its connections", async () => {
@@ -122,7 +136,7 @@ describe("one connection across a freeze with the node's answer pending", () => 
     const opened = plain.connections() - connections;
     expect(opened).toBeLessThanOrEqual(2);
 
-    await sleep(20);
+    await exchanges.over(2); // the request's and the probe's: each answered and pooled, or torn down
     expect(await handler(requestEvent(), context)).toMatchObject({ status: "403" }); // in time
     expect(plain.connections() - connections).toBe(opened);
   });
@@ -146,13 +160,11 @@ describe("a node that never answers still loses the connection (no leak)", () =>
     await new Promise((resolve) => silent.close(resolve));
   });
 
-  const closed = (socket: Socket): Promise<number> => {
-    const started = Date.now();
-    return new Promise((resolve) => (socket.closed ? resolve(0) : socket.once("close", () => resolve(Date.now() - started))));
-  };
-
-  const received = async (socket: Socket): Promise<void> => {
-    for (let i = 0; i < 100 && socket.bytesRead === 0; i++) await sleep(5);
+  /** The connection accepted after `before` connections, once there is one. */
+  const acceptedAfter = async (before: number): Promise<Socket> => {
+    await until(() => accepted.length > before, "a connection to the node");
+    expect(accepted.length - before).toBe(1);
+    return accepted[before];
   };
 
   test.each(["request (async)", "response"] as const)("%s function: closed right after the deferral", async (fn) => {
@@ -172,29 +184,38 @@ describe("a node that never answers still loses the connection (no leak)", () =>
       await handler(requestEvent(), context);
     }
     freeze(FREEZE_MS);
-    for (let i = 0; i < 100 && accepted.length === before; i++) await sleep(5);
-    expect(accepted.length - before).toBe(1);
-    const socket = accepted[accepted.length - 1];
-    await received(socket); // the request was fully written: the deferred path, not the plain one
+    // Thawed, the expired timer aborts the exchange and the deferred check closes it: a handful
+    // of turns of the event loop. Counted in turns, not ms: a timer armed anew instead would need
+    // TIMEOUT_MS, thousands of idle turns.
+    for (let turn = 0; turn < 50 && !(accepted.length > before && accepted[before].closed); turn++) await nextTurn();
+    const socket = await acceptedAfter(before);
+    // The request was fully written: the deferred path, not the plain one.
     expect(socket.bytesRead).toBeGreaterThan(0);
-    expect(await Promise.race([closed(socket), sleep(TIMEOUT_MS).then(() => "still open")])).toEqual(expect.any(Number));
-    expect(logs.lines()).toEqual([]);
+    expect(socket.closed).toBe(true); // within 50 turns of the thaw
+    expect(logged()).toEqual([]);
   });
 
-  test("without a freeze, the background exchange is closed at node_timeout_ms", async () => {
+  test("without a freeze, the background exchange is closed at node_timeout_ms, not before", async () => {
     const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
       wallarm_node_url: url,
       wallarm_mode: "async",
       node_timeout_ms: TIMEOUT_MS,
     });
-    const before = accepted.length;
-    const started = Date.now();
-    await handler(requestEvent(), context);
-    for (let i = 0; i < 100 && accepted.length === before; i++) await sleep(5);
-    await Promise.race([closed(accepted[accepted.length - 1]), sleep(TIMEOUT_MS + 1000)]);
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 150);
+    // The node never answers: the connection closes when the client gives up. Each close is
+    // stamped with whether a timer of half node_timeout_ms had fired by then; armed before the
+    // handler arms its own timer, in the same turn, it fires first whatever the load.
+    let halfway = false;
+    const stamps: boolean[] = [];
+    const stamp = (socket: Socket): void => void socket.once("close", () => stamps.push(halfway));
+    silent.on("connection", stamp);
+    try {
+      setTimeout(() => (halfway = true), TIMEOUT_MS / 2);
+      await handler(requestEvent(), context);
+      await until(() => stamps.length > 0, "the client closing the connection"); // at 1 s; 5 s is a hang
+    } finally {
+      silent.off("connection", stamp);
+    }
+    expect(stamps).toEqual([true]);
   });
 });
 

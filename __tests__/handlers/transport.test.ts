@@ -8,7 +8,9 @@ import { IDLE_MS } from "../../handlers/transport";
 import { H2Node, startH2Node } from "../../tools/h2-node";
 import { makePki, type TestPki } from "../../tools/pki";
 import { requestEvent } from "../../tools/cloudfront-events";
-import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
+import { until } from "../support/eventually";
+import { watchHttp1Exchanges } from "../support/http1-exchanges";
+import { captureLogs, cleanup, coldStart, context, Handler, missedFlushBudget } from "../support/lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;
 
@@ -31,6 +33,8 @@ beforeEach(() => {
   h1.setBehaviour({ kind: "status", status: 200 });
 });
 afterEach(() => logs.restore());
+/** The log lines but those of a request that only missed the flush budget (see missedFlushBudget). */
+const logged = (): Array<Record<string, unknown>> => logs.lines().filter((l) => !missedFlushBudget(l));
 
 const start = (node: H2Node, extra: object = {}): Promise<RequestHandler> =>
   coldStart("request", { wallarm_node_url: node.url, node_ca_pem: pki.caPem, node_timeout_ms: 1000, ...extra });
@@ -82,24 +86,29 @@ describe.each([
     expect(header(req.headers, "x-real-ip")).toEqual(["203.0.113.178"]);
     // HTTP/1.1 repeats the lines as received; HTTP/2 combines them as RFC 9113 allows for cookies.
     expect(header(req.headers, "cookie")).toEqual(protocol === "h2" ? ["a=1; b=2"] : ["a=1", "b=2"]);
-    expect(logs.lines()).toEqual([]);
+    expect(logged()).toEqual([]);
   });
 
   test("one connection serves many requests (the one opened at init included)", async () => {
-    const handler = await start(node(), { wallarm_mode: mode });
-    const connections = node().connections();
+    // No timeout under load: a timed-out exchange closes its connection and the next opens another.
+    const handler = await start(node(), { wallarm_mode: mode, node_timeout_ms: 10_000 });
+    const connections = node().connections(); // read before the handshake opened at init completes
     const before = node().requests.length;
-    for (let i = 0; i < 5; i++) {
-      const event = requestEvent();
-      expect(await handler(event, context)).toBe(event.Records[0].cf.request);
-      // A copy is not waited on: over HTTP/1.1 its connection is free again once answered.
-      if (mode === "async")
-        await node()
-          .waitForRequests(before + i + 1)
-          .then(() => new Promise((r) => setTimeout(r, 50)));
+    const exchanges = watchHttp1Exchanges();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const event = requestEvent();
+        expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+        // A copy is not waited on: over HTTP/1.1 its connection is busy until the node's answer
+        // is read, so the next request waits for that. HTTP/2 multiplexes: nothing to wait for.
+        if (mode === "async" && protocol === "http/1.1") await exchanges.over(i + 1);
+      }
+    } finally {
+      exchanges.stop();
     }
     const seen = (await node().waitForRequests(before + 5)).slice(before);
     expect(seen.map((r) => r.protocol)).toEqual(Array(5).fill(protocol));
+    expect(new Set(seen.map((r) => r.connection)).size).toBe(1);
     expect(node().connections() - connections).toBe(1);
   });
 });
@@ -149,8 +158,9 @@ test("GOAWAY: a copy the node refused goes again on a fresh session with the sam
     ["h2", "goaway-1"],
   ]);
   expect(h2.connections() - connections).toBe(1);
-  await new Promise((r) => setTimeout(r, 100)); // the retry's answer: nothing to log
-  expect(logs.lines()).toEqual([]);
+  // Absence check: the retry was answered, so no line may follow. A slow run can only hide one.
+  await new Promise((r) => setTimeout(r, 100));
+  expect(logged()).toEqual([]);
 });
 
 test("a stream the node resets twice is a lost copy, tried twice, logged once", async () => {
@@ -162,29 +172,33 @@ test("a stream the node resets twice is a lost copy, tried twice, logged once", 
   const event = requestEvent({ requestId: "reset-1" });
   expect(await handler(event, context)).toBe(event.Records[0].cf.request);
   await h2.waitForRequests(before + 2);
-  for (let i = 0; i < 100 && logs.lines().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-  await new Promise((r) => setTimeout(r, 100)); // a second line would come by now
+  const lines = (): Array<Record<string, unknown>> => logs.lines().filter((l) => l.request_id === "reset-1");
+  await until(() => lines().length > 0, "the lost copy's line");
+  // Absence check: no second line for the same copy. A slow run can only hide one.
+  await new Promise((r) => setTimeout(r, 100));
   expect(h2.requests.slice(before).map((r) => r.protocol)).toEqual(["h2", "h2"]);
-  expect(logs.lines()).toEqual([
-    expect.objectContaining({ event: "node_copy_lost", reason: "connection_reset", request_id: "reset-1", phase: "after_send" }),
-  ]);
+  // Once, after the send, for the resets; on a loaded machine a copy that missed the flush budget
+  // is reported at the send instead, and nothing more is.
+  const [line] = lines();
+  const once = missedFlushBudget(line) ? { phase: "send" } : { reason: "connection_reset", phase: "after_send" };
+  expect(lines()).toEqual([expect.objectContaining({ event: "node_copy_lost", ...once })]);
+  expect(logged().filter((l) => l.request_id !== "reset-1")).toEqual([]);
 });
 
-test("async over HTTP/2: copies to a slow node hold no connection, are all delivered, none waits", async () => {
+test("async over HTTP/2: copies to a node that answers none of them hold no connection, are all delivered, none waits", async () => {
   const handler = await start(h2, { wallarm_mode: "async", node_timeout_ms: 5000 });
-  h2.setBehaviour({ kind: "status", status: 200, delayMs: 3000 });
+  // No answer ever comes: an invocation that waited for one would wait out its 5 s budget, and
+  // 200 of them would far exceed the test's timeout. Each returning shows that none waited.
+  h2.setBehaviour({ kind: "hang" });
   const before = h2.requests.length;
   const connections = h2.connections();
   for (let i = 0; i < 200; i++) {
     const event = requestEvent();
     expect(await handler(event, context)).toBe(event.Records[0].cf.request);
   }
-  const received = (await h2.waitForRequests(before + 200)).length - before;
-  // Every copy reached the node and not one answer had been sent yet: no invocation waited.
-  expect([received, h2.requests.length - before - h2.pending()]).toEqual([200, 0]);
+  expect((await h2.waitForRequests(before + 200)).length - before).toBe(200);
   expect(h2.connections() - connections).toBeLessThanOrEqual(4);
-  for (let i = 0; i < 100 && h2.pending() > 0; i++) await new Promise((r) => setTimeout(r, 50));
-  expect(logs.lines()).toEqual([]);
+  expect(logged()).toEqual([]); // a copy held by the node is not lost
 });
 
 test("a node that allows few streams per connection gets more sessions, never more than 4; no copy vanishes", async () => {
@@ -200,7 +214,8 @@ test("a node that allows few streams per connection gets more sessions, never mo
     for (const requestId of ids) await handler(requestEvent({ requestId }), context);
     // 4 sessions x 5 streams carry 20 copies at once; the rest cannot reach the wire in time.
     await narrow.waitForRequests(20);
-    await new Promise((r) => setTimeout(r, 4500)); // every copy's budget is over
+    // Every copy's budget is over: their 4 s timers were armed before this one, so fire first.
+    await new Promise((r) => setTimeout(r, 4500));
     expect(narrow.connections()).toBe(MAX_SESSIONS);
     const arrived = new Set(narrow.requests.map((r) => r.headers.find(([k]) => k === "x-wallarm-request-id")?.[1].toString()));
     const lost = new Set(
@@ -227,12 +242,13 @@ test.each([
   await handler(requestEvent(), context);
   await h2.waitForRequests(before + 2);
   expect(h2.connections() - connections).toBe(1);
+  // Idle past IDLE_MS: a slow run only idles longer, which is still past it.
   await new Promise((r) => setTimeout(r, IDLE_MS + 300));
   const event = requestEvent();
   expect(await handler(event, context)).toBe(event.Records[0].cf.request);
   await h2.waitForRequests(before + 3);
   expect(h2.connections() - connections).toBe(2);
-  expect(logs.lines()).toEqual([]);
+  expect(logged()).toEqual([]);
 });
 
 test("a connection opened at init and left unused past IDLE_MS is replaced, not used", async () => {
@@ -240,8 +256,9 @@ test("a connection opened at init and left unused past IDLE_MS is replaced, not 
   // have closed that connection meanwhile; a write on it would fail the first request.
   const connections = h1.connections();
   const handler = await start(h1);
-  for (let i = 0; i < 100 && h1.connections() === connections; i++) await new Promise((r) => setTimeout(r, 10));
-  expect(h1.connections() - connections).toBe(1); // opened at init
+  await until(() => h1.connections() > connections, "the connection opened at init");
+  expect(h1.connections() - connections).toBe(1);
+  // Unused past IDLE_MS: a slow run only waits longer, which is still past it.
   await new Promise((r) => setTimeout(r, IDLE_MS + 300));
   const before = h1.requests.length;
   const event = requestEvent();

@@ -5,7 +5,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultR
 import { startWaf, Waf, wafAvailable } from "../../tools/waf";
 import { base64Body, requestEvent, RequestSpec } from "../../tools/cloudfront-events";
 import { eventually } from "../support/eventually";
-import { captureLogs, cleanup, coldStart, context, Handler } from "./lambda";
+import { captureLogs, cleanup, coldStart, context, Handler } from "../support/lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;
 

@@ -4,7 +4,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontRespons
 import { version } from "../../package.json";
 import { RecordingNode, startRecordingNode } from "../../tools/recording-node";
 import { base64Body, DOC_ORIGIN_RESPONSE, DOC_VIEWER_REQUEST, requestEvent } from "../../tools/cloudfront-events";
-import { cleanup, coldStart, context, Handler } from "./lambda";
+import { cleanup, coldStart, context, Handler } from "../support/lambda";
 
 type RequestHandler = Handler<CloudFrontRequestEvent, CloudFrontRequestResult>;
 
