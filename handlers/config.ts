@@ -73,46 +73,81 @@ export function parseConfig(text: string): ConfigResult {
 }
 
 function firstProblem(c: Record<SettingName, unknown>): string | undefined {
-  for (const key of CONFIG_KEYS) {
-    const problem = kindProblem(SETTINGS[key], c[key]);
-    if (problem) return `${key} ${problem}`;
-  }
-  return undefined;
+  const key = CONFIG_KEYS.find((k) => !fitsKind(SETTINGS[k], c[k]));
+  return key && `${key} ${settingRequirement(key)}.`;
 }
 
-/** Why a value does not fit its setting's kind, or undefined. */
-function kindProblem(spec: SettingSpec, v: unknown): string | undefined {
+/** Whether a value fits its setting's kind. */
+function fitsKind(spec: SettingSpec, v: unknown): boolean {
   switch (spec.kind) {
     case "url": {
       let url: URL | undefined;
       try {
         url = new URL(v as string);
       } catch {
-        // not a URL: reported below
+        return false;
       }
-      return url && /^https?:$/.test(url.protocol) && !(url.search || url.hash || url.username || url.password)
-        ? undefined
-        : "must be an http:// or https:// URL without query, fragment or credentials";
+      return /^https?:$/.test(url.protocol) && !(url.search || url.hash || url.username || url.password);
     }
     case "choice":
-      return fits(spec, v as string) ? undefined : `must be one of: ${spec.values?.join(", ")}`;
+      return fits(spec, v as string);
     case "integer":
-      return typeof v === "number" && Number.isInteger(v) && v >= (spec.min ?? v) && v <= (spec.max ?? v)
-        ? undefined
-        : `must be a whole number from ${spec.min} to ${spec.max}`;
+      return typeof v === "number" && Number.isInteger(v) && v >= (spec.min ?? v) && v <= (spec.max ?? v);
     case "boolean":
-      return typeof v === "boolean" ? undefined : "must be a boolean";
+      return typeof v === "boolean";
     case "text":
-      return v === null || typeof v === "string" ? undefined : "must be a string or null";
+      return v === null || typeof v === "string";
     case "line":
-      if (typeof v !== "string" || v === "" || /[\r\n]/.test(v)) return "must be a non-empty single-line string";
-      return fits(spec, v) ? undefined : `must match ${spec.pattern}`;
+      return typeof v === "string" && v !== "" && !/[\r\n]/.test(v) && fits(spec, v);
     case "list":
-      return Array.isArray(v) && v.every((item) => typeof item === "string" && fits(spec, item))
-        ? undefined
-        : `must be a list of ${spec.values ? spec.values.join(", ") : `strings matching ${spec.pattern}`}`;
+      return Array.isArray(v) && v.every((item) => typeof item === "string" && fits(spec, item));
     case "pem":
-      return v === null || isPemCertificates(v) ? undefined : "must be PEM certificates (-----BEGIN CERTIFICATE-----) or null";
+      return v === null || isPemCertificates(v);
+  }
+}
+
+/** "a, b or c". */
+const orList = (values: readonly string[]) => values.join(", ").replace(/, ([^,]*)$/, " or $1");
+
+type Worded = { [K in SettingName]: Spec<K> extends { pattern: string } | { kind: "list" } ? K : never }[SettingName];
+/** What the settings whose kind alone does not say it allow, in plain words with an example. */
+const ALLOWED_IN_WORDS: Readonly<Record<Worded, string>> = {
+  skip_extensions: 'a list of file extensions without the dot, 1 to 16 letters or digits each, for example ["png", "css"]',
+  skip_path_prefixes:
+    'a list of path prefixes that start with "/" and whose segments are letters, digits and . _ ~ - without a leading dot (no empty segments), for example ["/static/", "/health"]',
+  skip_methods: `a list of HTTP methods in capitals, each one of ${orList(SETTINGS.skip_methods.values)}, for example ["OPTIONS"]`,
+  metrics_namespace:
+    '1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example "WallarmConnector"',
+};
+
+/** Quoted values, the last after "or": "a", "b" or "c". */
+const oneOf = (values: readonly string[]) => orList(values.map((x) => `"${x}"`));
+
+/**
+ * What a setting allows, in plain words, as the rest of "<key> must ...": the one wording of the
+ * handler's messages, the cdktf props' (the prop named instead) and the module variables'
+ * validation of the same rules.
+ */
+export function settingRequirement(key: SettingName): string {
+  const spec: SettingSpec = SETTINGS[key];
+  if (key in ALLOWED_IN_WORDS) return `must be ${ALLOWED_IN_WORDS[key as Worded]}`;
+  switch (spec.kind) {
+    case "url":
+      return "must be an http:// or https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com";
+    case "choice":
+      return `must be ${oneOf(spec.values ?? [])}`;
+    case "integer":
+      return `must be a whole number from ${spec.min} to ${spec.max}`;
+    case "boolean":
+      return "must be true or false";
+    case "text":
+      return "must be a string or null";
+    case "line":
+      return `must be a non-empty single line, for example ${JSON.stringify(spec.default)}`;
+    case "list":
+      return `must be a list of ${oneOf(spec.values ?? [])}`;
+    case "pem":
+      return "must be null or PEM certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----";
   }
 }
 

@@ -1,9 +1,11 @@
 // The JSON-to-HCL renderer on values the generated modules do not (yet) contain: whatever it
 // writes must mean the same to HashiCorp's parser and be left untouched by `terraform fmt`.
 import { parse } from "@cdktf/hcl2json";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { breakLines, LINE_LIMIT } from "../../modules/generator/hcl/line-breaks";
 import { moduleFiles } from "../../modules/generator/hcl/module-files";
 import { type JsonObject, renderBlock } from "../../modules/generator/hcl/render";
 import { fillPlaceholders } from "../../modules/generator/readme";
@@ -196,5 +198,74 @@ describe("README placeholders", () => {
   it("fills {{name}} from the module's facts and refuses an unknown name", () => {
     expect(fillPlaceholders("up to {{origin.memory}} MB", { "origin.memory": "10,240" }, "intro.md")).toBe("up to 10,240 MB");
     expect(() => fillPlaceholders("{{nope}}", {}, "intro.md")).toThrow("no fact named nope");
+  });
+});
+
+describe("expressions longer than a line", () => {
+  // Test data the expressions read, so terraform can evaluate them as written and as broken.
+  const DATA =
+    '{ trigger = "viewer", arn = "arn:aws:lambda:us-east-1:123456789012:function:edge-request:3", names = ["a", "b"], tags = { team = "edge", owner = "wallarm" }, n = 7, maybe = null }';
+  /** One of every shape the layout knows, each too long for a line. */
+  const EXPRESSIONS: Record<string, string> = {
+    conditional:
+      'local.data.maybe == null ? can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", local.data.arn)) : false',
+    chain:
+      'floor(local.data.n) == local.data.n && local.data.n >= 1 && local.data.n <= 1000 && local.data.trigger != "origin-with-a-long-name"',
+    comparison:
+      'trimsuffix(coalesce(local.data.maybe, "${trimsuffix(local.data.trigger, "-request")}-response-with-a-longer-suffix"), "-response") == local.data.trigger',
+    last_argument_opened:
+      'alltrue([for key, value in local.data.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256 && value != "forbidden"])',
+    for_object:
+      '{ for key, value in local.data.tags : key => { name = key, value = value, length = length(value), upper = upper(value) } if value != "" }',
+    merge:
+      'merge(local.data.tags, { for name in local.data.names : "name-${name}" => upper(name) if contains(local.data.names, name) && name != "zzz" })',
+    nested_tuple:
+      'flatten([for name in local.data.names : ["arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.${name}", "arn:aws:logs:*:*:log-group:/aws/lambda/us-east-1.${name}:*"]])',
+    template:
+      '"${coalesce(local.data.maybe, "some/default/directory/for/packages")}/${local.data.trigger}-${substr(sha256(join("", local.data.names)), 0, 16)}.zip"',
+    negated_conditional:
+      '!(local.data.maybe != null ? local.data.maybe : local.data.trigger != "viewer-with-a-very-long-name") ? contains(keys(local.data.tags), "team") : length(local.data.names) > 1',
+    indexed_call:
+      'reverse(split("/", "arn:aws:iam::123456789012:role/some/long/path/to/the/role/named/wallarm-connector-edge-role-name-number-one"))[0]',
+    arguments:
+      'join("-", ["a-long-value-number-one", "a-long-value-number-two"], ["a-long-value-number-three", "a-long-value-number-four"])',
+  };
+  const names = Object.keys(EXPRESSIONS);
+  const broken = renderBlock("locals", [], Object.fromEntries(names.map((name) => [`broken_${name}`, `\${${EXPRESSIONS[name]}}`])), {});
+  const lines = broken.split("\n");
+
+  it("are broken over lines of at most LINE_LIMIT characters, each of them", () => {
+    expect(lines.filter((line) => line.length > LINE_LIMIT)).toEqual([]);
+    for (const name of names) expect(lines.find((line) => line.includes(`broken_${name} =`))).toMatch(/[([{]$/);
+  });
+
+  it("are left as they are when they fit, or when the parser does not know them", () => {
+    const place = { column: 4, indent: 4, trailing: 0 };
+    expect(breakLines("var.a ? var.b : var.c", place)).toBe("var.a ? var.b : var.c");
+    const heredoc = `<<EOT ${"x".repeat(130)}`;
+    expect(breakLines(heredoc, place)).toBe(heredoc);
+  });
+
+  it("are broken where aligning = would push them past the limit", () => {
+    const block = renderBlock("locals", [], { a_long_key_name: 1, b: `\${${"var.something_long && ".repeat(4)}var.end_of_it}` }, {});
+    expect(block.split("\n").filter((line) => line.length > LINE_LIMIT)).toEqual([]);
+    expect(block).toContain("  b = (\n");
+  });
+
+  it("parse with HashiCorp's HCL parser", async () => {
+    await expect(parse("main.tf", `${broken}\n`)).resolves.toBeDefined();
+  });
+
+  (terraformBinary() ? it : it.skip)("are left untouched by terraform fmt and evaluate as written on one line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hcl-"));
+    writeFileSync(join(dir, "broken.tf"), `${broken}\n`);
+    const flat = names.map((name) => `  flat_${name} = ${EXPRESSIONS[name]}`).join("\n");
+    writeFileSync(join(dir, "flat.tf"), `locals {\n  data = ${DATA}\n${flat}\n}\n`);
+    const env = offlineEnv();
+    expect(terraform(["fmt", "-check", "-diff", "-no-color", "broken.tf"], dir, env).stdout).toBe("");
+    const same = names.map((name) => `local.flat_${name} == local.broken_${name}`).join(", ");
+    const result = spawnSync("terraform", ["console"], { cwd: dir, env, input: `[${same}]\n`, encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.replace(/\s+/g, "")).toBe(`[${names.map(() => "true").join(",")},]`);
   });
 });

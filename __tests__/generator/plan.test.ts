@@ -1,10 +1,12 @@
 // `terraform plan`, offline, of the modules whose providers the local mirror serves: the
 // policies and association maps users get are computed by the real AWS provider, not guessed.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GENERATED_DIR } from "../../modules/generator/render-modules";
-import { mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
+import { withArchiveStandIn, withoutArchiveProvider } from "../support/archive-stand-in";
+import { copyToTemp, mirroredProviders, offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
 const ready = terraformBinary() !== undefined && mirroredProviders().includes("hashicorp/aws");
 if (!ready) console.warn("terraform or a local hashicorp/aws provider mirror is missing: skipping the offline plans.");
@@ -12,9 +14,13 @@ const describePlan = ready ? describe : describe.skip;
 
 const ARN = (name: string, version: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}:${version}`;
 
-/** A directory with `body` (module calls and outputs) and an offline us-east-1 provider, initialised. */
-function workspace(body: string): { dir: string; env: NodeJS.ProcessEnv } {
+/**
+ * A directory with `body` (module calls and outputs) and an offline us-east-1 provider,
+ * initialised; `endpoints` sends those services to a local stand-in.
+ */
+function workspace(body: string, endpoints: Record<string, string> = {}): { dir: string; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), "tf-plan-"));
+  const services = Object.entries(endpoints).map(([service, url]) => `    ${service} = "${url}"\n`);
   writeFileSync(
     join(dir, "main.tf"),
     `provider "aws" {
@@ -22,7 +28,7 @@ function workspace(body: string): { dir: string; env: NodeJS.ProcessEnv } {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
   skip_metadata_api_check     = true
-}
+${services.length > 0 ? `  endpoints {\n${services.join("")}  }\n` : ""}}
 ${body}`,
   );
   const env = offlineEnv();
@@ -40,13 +46,16 @@ function planFailure(body: string): string {
 }
 
 /** Plans `body` (module calls and outputs) with an offline us-east-1 provider; returns the plan JSON. */
-function plan(body: string): {
+function plan(
+  body: string,
+  endpoints: Record<string, string> = {},
+): {
   outputs: Record<string, { value: unknown }>;
   /** Planned output values: `after` holds what is known, `after_unknown` marks the rest. */
   changes: Record<string, { after: unknown; after_unknown: unknown }>;
   resources: Array<{ address: string; values: Record<string, unknown> }>;
 } {
-  const { dir, env } = workspace(body);
+  const { dir, env } = workspace(body, endpoints);
   const run = terraform(["plan", "-no-color", "-input=false", "-out=plan.bin"], dir, env);
   if (run.status !== 0) throw new Error(run.text);
   const show = terraform(["show", "-json", "plan.bin"], dir, env);
@@ -123,6 +132,7 @@ module "edge" {
 module "no_response" {
   source                         = "${GENERATED_DIR}/modules/distribution-association"
   request_function_qualified_arn = "${ARN("edge-request", "4")}"
+  associate_response_function    = false
   request_event_type             = "viewer-request"
   response_event_type            = "viewer-response"
 }
@@ -139,7 +149,7 @@ output "no_response" { value = module.no_response.lambda_function_associations }
     });
   });
 
-  it("leaves out the response event when there is no response function", () => {
+  it("leaves out the response event with associate_response_function = false", () => {
     expect(outputs.no_response.value).toEqual({
       "viewer-request": { event_type: "viewer-request", lambda_arn: ARN("edge-request", "4"), include_body: true },
     });
@@ -161,9 +171,10 @@ output "no_response" { value = module.no_response.lambda_function_associations }
 describePlan("distribution-association, rejected at plan where the user wrote it", () => {
   const call = (extra: string) => `
 module "edge" {
-  source                         = "${GENERATED_DIR}/modules/distribution-association"
-  request_function_qualified_arn = "${ARN("edge-request", "3")}"
-  create_distribution            = true
+  source                          = "${GENERATED_DIR}/modules/distribution-association"
+  request_function_qualified_arn  = "${ARN("edge-request", "3")}"
+  response_function_qualified_arn = "${ARN("edge-response", "3")}"
+  create_distribution             = true
 ${extra}
 }
 `;
@@ -203,10 +214,9 @@ ${extra}
   });
 
   it("pairs the response event with request_event_type when only that is set (it was a mismatch reported at line 0)", () => {
-    const { outputs } = plan(`${call(`  response_function_qualified_arn = "${ARN("edge-response", "3")}"
-  origin_domain_name              = "api.example.com"
-  request_event_type              = "viewer-request"
-  trigger                         = "viewer"`)}
+    const { outputs } = plan(`${call(`  origin_domain_name = "api.example.com"
+  request_event_type = "viewer-request"
+  trigger            = "viewer"`)}
 output "associations" { value = module.edge.lambda_function_associations }
 `);
     expect(Object.keys(outputs.associations.value as object).sort()).toEqual(["viewer-request", "viewer-response"]);
@@ -229,9 +239,10 @@ output "associations" { value = module.edge.lambda_function_associations }
 
 /**
  * Lambda functions the plan creates: their qualified ARNs are unknown at plan, as on every
- * first deploy and every upgrade that publishes a new version.
+ * first deploy and every upgrade that publishes a new version. `responseCount` 0: no response
+ * function, as with the lambda-edge module's create_response_function = false.
  */
-const NEW_FUNCTIONS = `
+const newFunctions = (responseCount = 1) => `
 resource "aws_lambda_function" "request" {
   function_name = "edge-request"
   role          = "arn:aws:iam::123456789012:role/edge"
@@ -241,7 +252,7 @@ resource "aws_lambda_function" "request" {
   publish       = true
 }
 resource "aws_lambda_function" "response" {
-  count         = 1
+  count         = ${responseCount}
   function_name = "edge-response"
   role          = "arn:aws:iam::123456789012:role/edge"
   handler       = "index.handler"
@@ -252,7 +263,7 @@ resource "aws_lambda_function" "response" {
 `;
 
 describePlan("distribution-association on a first deploy (function ARNs unknown at plan)", () => {
-  const call = (extra: string) => `${NEW_FUNCTIONS}
+  const call = (extra: string, responseCount = 1) => `${newFunctions(responseCount)}
 module "edge" {
   source                          = "${GENERATED_DIR}/modules/distribution-association"
   request_function_qualified_arn  = aws_lambda_function.request.qualified_arn
@@ -262,11 +273,11 @@ ${extra}
 output "associations" { value = module.edge.lambda_function_associations }
 `;
 
+  // associate_response_function left at its default (true): the keys no longer wait for the ARN.
   it("plans the association map's keys and the user's own entries, leaving only the new ARNs unknown", () => {
     const { changes, resources } = plan(
-      call(`  associate_response_function = true
-  create_distribution         = true
-  origin_domain_name          = "api.example.com"
+      call(`  create_distribution = true
+  origin_domain_name  = "api.example.com"
   associations = {
     "viewer-request" = { lambda_arn = "${ARN("rewrite", "7")}" }
   }`),
@@ -307,13 +318,137 @@ output "associations" { value = module.edge.lambda_function_associations }
   });
 
   it("rejects a user function on the connector's response event at plan, naming the event type", () => {
-    const text = planFailure(
-      call(`  associate_response_function = true
-  associations = { "origin-response" = { lambda_arn = "${ARN("headers", "2")}" } }`),
-    );
+    const text = planFailure(call(`  associations = { "origin-response" = { lambda_arn = "${ARN("headers", "2")}" } }`));
     expect(text).toContain(
       "associations already has a function on origin-response, which the Wallarm connector uses (its response function)",
     );
+  });
+
+  it("fails at plan, saying what to change, when no response function is created and associate_response_function is left at true", () => {
+    const text = planFailure(call("", 0));
+    expect(text).toContain(
+      "response_function_qualified_arn is null while associate_response_function is true (the default), which associates the response function on origin-response: pass the response function's ARN, or set associate_response_function = false when there is none (as the lambda-edge module's create_response_function = false).",
+    );
+    expect(text).toMatch(/on main\.tf line \d+, in module "edge"/);
+  });
+});
+
+/**
+ * A Lambda API that lists no functions, as before a first deploy, for the lambda-edge module's
+ * ListFunctions read. In its own process: terraform runs synchronously in this one.
+ */
+async function emptyLambdaApi(): Promise<{ url: string; child: ChildProcess }> {
+  const script = `
+    const server = require("node:http").createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ Functions: [] }));
+    });
+    server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`the Lambda API stand-in exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/**
+ * The generated tree, planned offline: hashicorp/archive is not in the mirror, so lambda-edge's
+ * archive_file is swapped for the tests' stand-in and the provider dropped from versions.tf. On
+ * a first deploy the stand-in is read only at apply (the zip's name waits for the function), so
+ * a plan never calls the address given here.
+ */
+function plannableRoot(): string {
+  const root = copyToTemp(GENERATED_DIR);
+  const main = join(root, "modules/lambda-edge/main.tf");
+  writeFileSync(main, withArchiveStandIn(readFileSync(main, "utf8"), "http://127.0.0.1:9"));
+  for (const versions of [join(root, "versions.tf"), join(root, "modules/lambda-edge/versions.tf")]) {
+    writeFileSync(versions, withoutArchiveProvider(readFileSync(versions, "utf8")));
+  }
+  return root;
+}
+
+describePlan("root module on a first deploy: the functions are created in the same apply", () => {
+  let lambda: { url: string; child: ChildProcess } | undefined;
+  let changes: Planned["changes"];
+  let resources: Planned["resources"];
+  beforeAll(async () => {
+    lambda = await emptyLambdaApi();
+    const root = plannableRoot();
+    ({ changes, resources } = plan(
+      `
+module "wallarm" {
+  source              = "${root}"
+  wallarm_node_url    = "https://wallarm-node.example.com"
+  name_prefix         = "first"
+  create_distribution = true
+  origin_domain_name  = "api.example.com"
+  associations = {
+    "viewer-request" = { lambda_arn = "${ARN("rewrite", "7")}" }
+  }
+}
+module "lean" {
+  source                   = "${root}"
+  wallarm_node_url         = "https://wallarm-node.example.com"
+  name_prefix              = "lean"
+  trigger                  = "viewer"
+  create_response_function = false
+}
+module "off" {
+  source           = "${root}"
+  wallarm_node_url = "https://wallarm-node.example.com"
+  name_prefix      = "off"
+  create           = false
+}
+output "associations" { value = module.wallarm.lambda_function_associations }
+output "lean" { value = module.lean.lambda_function_associations }
+output "off" { value = module.off.lambda_function_associations }
+`,
+      { lambda: lambda.url },
+    ));
+  }, 180_000);
+  afterAll(() => {
+    lambda?.child.kill();
+  });
+
+  it("creates both functions in this apply, so their ARNs are unknown at plan", () => {
+    const created = resources
+      .map((r) => r.address)
+      .filter((a) => /^module\.wallarm\.module\.lambda_edge\.aws_lambda_function\.this/.test(a));
+    expect(created.sort()).toEqual([
+      'module.wallarm.module.lambda_edge.aws_lambda_function.this["request"]',
+      'module.wallarm.module.lambda_edge.aws_lambda_function.this["response"]',
+    ]);
+  });
+
+  it("shows the association keys, the event types, in the saved plan: only the new ARNs are unknown", () => {
+    expect(changes.associations.after).toEqual({
+      "origin-request": { event_type: "origin-request", include_body: true },
+      "origin-response": { event_type: "origin-response", include_body: false },
+      "viewer-request": { event_type: "viewer-request", lambda_arn: ARN("rewrite", "7"), include_body: false },
+    });
+    expect(changes.associations.after_unknown).toEqual({
+      "origin-request": { lambda_arn: true },
+      "origin-response": { lambda_arn: true },
+      "viewer-request": {},
+    });
+    const distribution = resources.find(
+      (r) => r.address === "module.wallarm.module.distribution_association.aws_cloudfront_distribution.this[0]",
+    );
+    const behavior = (distribution?.values.default_cache_behavior as Array<Record<string, unknown>>)[0];
+    const associations = behavior.lambda_function_association as Array<Record<string, unknown>>;
+    expect(associations.map((a) => a.event_type).sort()).toEqual(["origin-request", "origin-response", "viewer-request"]);
+  });
+
+  // create = false leaves both ARNs null while create_response_function stays true: nothing to check.
+  it("plans nothing and an empty map with create = false", () => {
+    expect(resources.filter((r) => r.address.startsWith("module.off."))).toEqual([]);
+    expect(changes.off.after).toEqual({});
+  });
+
+  it("leaves the response event out, at plan, without the response function", () => {
+    expect(changes.lean.after).toEqual({ "viewer-request": { event_type: "viewer-request", include_body: true } });
+    expect(changes.lean.after_unknown).toEqual({ "viewer-request": { lambda_arn: true } });
   });
 });
 
@@ -396,6 +531,7 @@ module "edge" {
 module "plain" {
   source                         = "${GENERATED_DIR}/modules/distribution-association"
   request_function_qualified_arn = "${ARN("edge-request", "3")}"
+  associate_response_function    = false
   create_distribution            = true
   origin_domain_name             = "api.example.com"
 }

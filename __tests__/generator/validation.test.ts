@@ -5,6 +5,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CONFIG_LIMITS } from "../../handlers/config";
+import { nodeUrlPropProblem } from "../../modules/library/function-rules";
 import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
@@ -66,6 +67,9 @@ const { circuit_breaker_threshold: THRESHOLD, circuit_breaker_cooldown_ms: COOLD
 const THRESHOLD_MESSAGE = `circuit_breaker_threshold must be a whole number from ${THRESHOLD.min} to ${THRESHOLD.max}.`;
 const COOLDOWN_MESSAGE = `circuit_breaker_cooldown_ms must be a whole number from ${COOLDOWN.min} to ${COOLDOWN.max}.`;
 
+const HTTPS_ONLY =
+  "wallarm_node_url must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing (traffic to the node is then unencrypted).";
+
 const ARN = (name: string, qualifier: string, region = "us-east-1") =>
   `arn:aws:lambda:${region}:123456789012:function:${name}:${qualifier}`;
 
@@ -88,9 +92,9 @@ runCases(
       vars: { log_group_kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
     },
     {
-      name: "rejects an http node URL",
+      name: "rejects an http node URL, saying what is allowed and how to allow http",
       vars: { wallarm_node_url: "http://wallarm-node.example.com" },
-      error: "wallarm_node_url must be an https:// URL",
+      error: HTTPS_ONLY,
     },
     {
       name: "accepts an http node URL with allow_http_node_url",
@@ -104,7 +108,20 @@ runCases(
     {
       name: "rejects a node URL with a query",
       vars: { wallarm_node_url: "https://node.example.com/?a=1" },
-      error: "without query or fragment",
+      error: "without query, fragment or credentials",
+    },
+    { name: "rejects a node URL with credentials", vars: { wallarm_node_url: "https://user:pw@node.example.com" }, error: HTTPS_ONLY },
+    {
+      name: "says what a file extension filter allows, in words",
+      vars: { skip_extensions: [".png"] },
+      error:
+        'skip_extensions must be a list of file extensions without the dot, 1 to 16 letters or digits each, for example ["png", "css"].',
+    },
+    {
+      name: "says what a metrics namespace allows, in words",
+      vars: { metrics_namespace: "Wallarm!" },
+      error:
+        'metrics_namespace must be 1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example "WallarmConnector".',
     },
     { name: "accepts a node URL with a path prefix", vars: { wallarm_node_url: "https://node.example.com/edge" } },
     { name: "rejects an unknown mode", vars: { wallarm_mode: "blocking" }, error: 'wallarm_mode must be "inline" or "async".' },
@@ -262,8 +279,19 @@ runCases(
       vars: { associations: { "viewer-request": { lambda_arn: ARN("my-rewrite", "7") } } },
     },
     {
-      name: "frees the response event when there is no response function",
-      vars: { response_function_qualified_arn: null, associations: { "origin-response": { lambda_arn: ARN("my-headers", "2") } } },
+      name: "frees the response event when there is no response function and associate_response_function = false",
+      vars: {
+        response_function_qualified_arn: null,
+        associate_response_function: false,
+        associations: { "origin-response": { lambda_arn: ARN("my-headers", "2") } },
+      },
+    },
+    {
+      // The default is true, so the map's keys never wait for the ARN: no response function must be said.
+      name: "rejects no response function while associate_response_function is left at its default",
+      vars: { response_function_qualified_arn: null },
+      error:
+        "response_function_qualified_arn is null while associate_response_function is true (the default), which associates the response function on origin-response: pass the response function's ARN, or set associate_response_function = false when there is none (as the lambda-edge module's create_response_function = false).",
     },
     {
       name: "rejects a user function on the response event when associate_response_function = true",
@@ -276,8 +304,9 @@ runCases(
     },
     {
       name: "rejects associate_response_function = true without a response function",
-      vars: { associate_response_function: true, response_function_qualified_arn: null },
-      error: "associate_response_function = true needs response_function_qualified_arn",
+      vars: { associate_response_function: true, response_function_qualified_arn: null, request_event_type: "viewer-request" },
+      error:
+        "response_function_qualified_arn is null while associate_response_function is true (the default), which associates the response function on viewer-response:",
     },
     {
       name: "rejects an association keyed by something else",
@@ -529,3 +558,44 @@ runCases("", { wallarm_node_url: "https://wallarm-node.example.com" }, [
     vars: { circuit_breaker_threshold: THRESHOLD.max, circuit_breaker_cooldown_ms: COOLDOWN.max },
   },
 ]);
+
+// One rule for the node URL: the lambda-edge module's validation and the constructs' synth check
+// (nodeUrlPropProblem) read the same pattern; each URL gets the same verdict from both, with and
+// without allow_http_node_url.
+describeTerraform("node URL: the module and the constructs agree", () => {
+  const URLS = [
+    "https://node.example.com",
+    "https://node.example.com:8443/edge/",
+    "http://127.0.0.1:8080/wallarm",
+    "https://user:pw@node.example.com",
+    "https://node.example.com/?a=1",
+    "https://node.example.com/#top",
+    "https://node.example.com/a b",
+    "https://node\u000b.example.com",
+    "ftp://node.example.com",
+    "node.example.com",
+  ];
+  let module: ReturnType<typeof harness>;
+  beforeAll(() => {
+    module = harness("modules/lambda-edge");
+  });
+
+  it.each(URLS.flatMap((url) => [false, true].map((allowHttp) => [url, allowHttp] as const)))("%j, allow http %s", (url, allowHttp) => {
+    const plan = module.plan({
+      wallarm_node_url: url,
+      allow_http_node_url: allowHttp,
+      role_arn: "arn:aws:iam::123456789012:role/wallarm-connector-edge",
+    });
+    const construct = nodeUrlPropProblem(url, allowHttp);
+    expect({ moduleAccepts: plan.status === 0 }).toEqual({ moduleAccepts: construct === undefined });
+    if (construct) expect(plan.text).toContain(HTTPS_ONLY);
+  });
+
+  it("accepts some and refuses some, so agreement means something", () => {
+    expect(URLS.filter((url) => nodeUrlPropProblem(url, true) === undefined)).toEqual([
+      "https://node.example.com",
+      "https://node.example.com:8443/edge/",
+      "http://127.0.0.1:8080/wallarm",
+    ]);
+  });
+});

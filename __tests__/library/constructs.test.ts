@@ -4,6 +4,7 @@ import { CONFIG_DEFAULTS, CONFIG_KEYS, CONFIG_LIMITS } from "../../handlers/conf
 import { handlerConfigFromProps } from "../../modules/library/handler-settings";
 import {
   App,
+  ArchiveProvider,
   CloudfrontDistribution,
   CloudwatchLogGroup,
   DataArchiveFile,
@@ -192,9 +193,8 @@ describe("DistributionAssociation (modules/distribution-association)", () => {
     expect(json.locals.connector_event_types).toBe(
       '${var.create ? compact([var.request_event_type, local.response_associated ? local.response_event_type : ""]) : []}',
     );
-    expect(json.locals.response_associated).toBe(
-      "${(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)}",
-    );
+    // The variable alone (default true), never whether the ARN is null: unknown at plan on a first deploy.
+    expect(json.locals.response_associated).toBe("${var.associate_response_function}");
     expect(json.locals.connector_associations).toEqual({
       "${var.request_event_type}": expect.objectContaining({ include_body: true, lambda_arn: "${var.request_function_qualified_arn}" }),
       "${local.response_event_type}": expect.objectContaining({
@@ -339,6 +339,33 @@ describe("WallarmConnectorStack (cdktf deploy)", () => {
     expect(build({ circuitBreakerThreshold: threshold.max, circuitBreakerCooldownMs: cooldown.min })).not.toThrow();
   });
 
+  it("accepts an http:// node URL only with allowHttpNodeUrl, by the modules' rule, saying how to allow it", () => {
+    const build = (props: object) => () =>
+      new WallarmConnectorStack(Testing.app(), "connector", {
+        wallarmNodeUrl: "http://127.0.0.1:8080/wallarm",
+        originDomainName: "o.example.com",
+        ...props,
+      });
+    expect(build({})).toThrow(
+      new Error(
+        "wallarmNodeUrl must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with allowHttpNodeUrl: true, which is meant for testing (traffic to the node is then unencrypted).",
+      ),
+    );
+    expect(build({ allowHttpNodeUrl: true })).not.toThrow();
+  });
+
+  // The stack's own provider is decided at synth: one the user adds later is the one used.
+  it.each(["archive", "zip"])("uses an ArchiveProvider the user adds to it afterwards with id %j, and adds none", (id) => {
+    const stack = new WallarmConnectorStack(Testing.app(), "connector", {
+      wallarmNodeUrl: "https://n.example.com",
+      originDomainName: "o.example.com",
+    });
+    const own = new ArchiveProvider(stack, id);
+    const json = JSON.parse(Testing.synth(stack)) as { provider: Record<string, unknown[]> };
+    expect(json.provider.archive).toHaveLength(1);
+    expect(stack.node.findAll().filter((c) => c instanceof ArchiveProvider)).toEqual([own]);
+  });
+
   it("gives every local, data source and resource its own name", () => {
     const app = Testing.app();
     const stack = new WallarmConnectorStack(app, "connector", {
@@ -383,13 +410,15 @@ describe("handler settings as cdktf props, from the settings table", () => {
       ...CONFIG_DEFAULTS,
     });
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "node.example.com" })).toThrow(
-      "wallarmNodeUrl must be an http:// or https:// URL without query, fragment or credentials (config.json key wallarm_node_url).",
+      new Error(
+        "wallarmNodeUrl must be an http:// or https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com.",
+      ),
     );
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "https://n.example.com", nodeTimeoutMs: 0 })).toThrow(
       "nodeTimeoutMs must be a whole number from 50 to 30000",
     );
     expect(() => handlerConfigFromProps({ wallarmNodeUrl: "https://n.example.com", blockPageContentType: "a\nb" })).toThrow(
-      "blockPageContentType must be a non-empty single-line string",
+      new Error('blockPageContentType must be a non-empty single line, for example "text/html; charset=utf-8".'),
     );
   });
 });

@@ -128,36 +128,126 @@ describe("two connectors in one user stack", () => {
   });
 });
 
-test("an ArchiveProvider the user declared first is reused", () => {
-  const { stack } = userStack((s) => new ArchiveProvider(s, "archive"));
-  expect(synth(stack).provider.archive).toHaveLength(1);
+/** A stack with one connector, and the user's own ArchiveProvider (id `id`) declared before it, after it, or not at all. */
+function archiveStack(order: "none" | "before" | "after", id = "archive"): { stack: TerraformStack; own?: ArchiveProvider } {
+  const stack = new TerraformStack(Testing.app(), "user");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const own = order === "before" ? new ArchiveProvider(stack, id) : undefined;
+  new WallarmConnector(stack, "shop", { namePrefix: "shop", wallarmNodeUrl: "https://node.example.com" });
+  return { stack, own: order === "after" ? new ArchiveProvider(stack, id) : own };
+}
+const archiveProviders = (stack: TerraformStack) => stack.node.findAll().filter((c) => c instanceof ArchiveProvider);
+
+describe("the stack's archive provider: the user's own wherever it is declared, else one added at synth", () => {
+  test.each<["before" | "after", string]>([
+    ["before", "archive"],
+    ["before", "zip"],
+    // Declared after the connector: the same id used to clash at construction ("There is already
+    // a Construct with name 'archive'"), another id to give two providers and a failing init.
+    ["after", "archive"],
+    ["after", "zip"],
+  ])("declared %s the connector with id %j: exactly that one", (order, id) => {
+    const { stack, own } = archiveStack(order, id);
+    expect(synth(stack).provider.archive).toEqual([{}]);
+    expect(archiveProviders(stack)).toEqual([own]);
+  });
+
+  test("none declared: one is added, once however often the stack is synthesized", () => {
+    const { stack } = archiveStack("none");
+    expect(synth(stack).provider.archive).toEqual([{}]);
+    expect(synth(stack).provider.archive).toEqual([{}]);
+    expect(archiveProviders(stack).map((p) => p.node.id)).toEqual(["archive"]);
+  });
+
+  test("an aliased one only: a default one is added beside it, under a free id", () => {
+    const { stack } = archiveStack("after", "archive");
+    (archiveProviders(stack)[0] as ArchiveProvider).alias = "other";
+    expect(synth(stack).provider.archive).toEqual([{ alias: "other" }, {}]);
+    expect(archiveProviders(stack).map((p) => p.node.id)).toEqual(["archive", "wallarm_connector_archive"]);
+  });
+
+  test("two without an alias fail synth, naming them and the fix", () => {
+    const { stack } = archiveStack("before", "zip");
+    new ArchiveProvider(stack, "archive");
+    expect(() => Testing.synth(stack)).toThrow(
+      new Error(
+        "Stack user has 2 ArchiveProviders without an alias (user/zip, user/archive), and Terraform accepts one default configuration per provider: keep one (the Wallarm connector uses it, and adds none when the stack has one), or give the others an alias.",
+      ),
+    );
+  });
 });
 
 describe("props are checked at synth with the modules' rules and words", () => {
   const base: WallarmConnectorProps = { namePrefix: "shop", wallarmNodeUrl: "https://node.example.com" };
   const build = (props: Partial<WallarmConnectorProps>) => () =>
     new WallarmConnector(new TerraformStack(Testing.app(), "s"), "c", { ...base, ...props } as WallarmConnectorProps);
+  const HTTPS_ONLY =
+    "wallarmNodeUrl must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with allowHttpNodeUrl: true, which is meant for testing (traffic to the node is then unencrypted).";
 
+  // Whole messages: each says what is allowed, in the prop's name, and ends with one full stop.
   test.each<[string, Partial<WallarmConnectorProps>, string]>([
-    ["node URL without a scheme", { wallarmNodeUrl: "node.example.com" }, "wallarmNodeUrl must be an http:// or https:// URL"],
-    ["name prefix too long", { namePrefix: "x".repeat(56) }, "namePrefix must be 1 to 55 letters, digits, hyphens or underscores"],
-    ["viewer memory", { trigger: "viewer", memorySize: 256 }, "memorySize must be 128 for the viewer trigger"],
-    ["viewer timeout", { trigger: "viewer", timeout: 10 }, "timeout must be a whole number of seconds from 1 to 5 for the viewer trigger"],
+    ["node URL without a scheme", { wallarmNodeUrl: "node.example.com" }, HTTPS_ONLY],
+    ["http node URL by default", { wallarmNodeUrl: "http://node.example.com" }, HTTPS_ONLY],
+    ["node URL with credentials, http allowed", { wallarmNodeUrl: "https://user:pw@node.example.com", allowHttpNodeUrl: true }, HTTPS_ONLY],
+    ["node URL of another scheme, http allowed", { wallarmNodeUrl: "ftp://node.example.com", allowHttpNodeUrl: true }, HTTPS_ONLY],
+    [
+      "name prefix too long",
+      { namePrefix: "x".repeat(56) },
+      'namePrefix must be 1 to 55 letters, digits, hyphens or underscores, for example "wallarm-connector" (Lambda function names are at most 64 characters).',
+    ],
+    [
+      "viewer memory",
+      { trigger: "viewer", memorySize: 256 },
+      "memorySize must be 128 for the viewer trigger and a whole number from 128 to 10240 for origin (Lambda@Edge limits).",
+    ],
+    [
+      "viewer timeout",
+      { trigger: "viewer", timeout: 10 },
+      "timeout must be a whole number of seconds from 1 to 5 for the viewer trigger and 1 to 30 for origin (Lambda@Edge limits).",
+    ],
     [
       "node timeout over the function's",
       { timeout: 2, nodeTimeoutMs: 1800 },
-      "nodeTimeoutMs must be a whole number from 50 to the function timeout less 500 ms",
+      "nodeTimeoutMs must be a whole number from 50 to the function timeout less 500 ms, so the function can still answer after giving up on the node: with timeout = 2 s that is at most 1500.",
     ],
-    ["log retention", { logRetentionInDays: 10 }, "logRetentionInDays must be one of 0, 1, 3, 5, 7, 14, 30"],
+    [
+      "log retention",
+      { logRetentionInDays: 10 },
+      "logRetentionInDays must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever).",
+    ],
     [
       "viewer block page",
       { trigger: "viewer", blockPageBody: "x".repeat(39_001) },
-      "blockPageBody is too large: the viewer trigger allows at most 39000 bytes",
+      "blockPageBody is too large: the viewer trigger allows at most 39000 bytes (Lambda@Edge generated responses are limited to 40 KB for viewer and 1 MB for origin triggers).",
     ],
-    ["filter list", { skipMethods: ["get"] as unknown as WallarmConnectorProps["skipMethods"] }, "skipMethods must be a list of GET, HEAD"],
+    ["mode", { wallarmMode: "blocking" as WallarmConnectorProps["wallarmMode"] }, 'wallarmMode must be "inline" or "async".'],
+    [
+      "filter methods",
+      { skipMethods: ["get"] as unknown as WallarmConnectorProps["skipMethods"] },
+      'skipMethods must be a list of HTTP methods in capitals, each one of GET, HEAD, OPTIONS, PUT, PATCH, POST or DELETE, for example ["OPTIONS"].',
+    ],
+    [
+      "filter extensions",
+      { skipExtensions: [".png"] },
+      'skipExtensions must be a list of file extensions without the dot, 1 to 16 letters or digits each, for example ["png", "css"].',
+    ],
+    [
+      "metrics namespace",
+      { metricsNamespace: "Wallarm!" },
+      'metricsNamespace must be 1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example "WallarmConnector".',
+    ],
   ])("%s", (_name, props, message) => {
-    expect(build(props)).toThrow(message);
+    expect(build(props)).toThrow(new Error(message));
   });
 
   test("the defaults pass", () => expect(build({})).not.toThrow());
+
+  test("an http:// node URL passes with allowHttpNodeUrl and reaches config.json as given", () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new WallarmConnector(stack, "c", { ...base, wallarmNodeUrl: "http://127.0.0.1:8080/wallarm", allowHttpNodeUrl: true });
+    const locals = (synth(stack) as unknown as { locals: Record<string, Record<string, unknown>> }).locals;
+    const config = Object.entries(locals).find(([name]) => name.includes("handler_config"))![1];
+    expect(config.wallarm_node_url).toBe("http://127.0.0.1:8080/wallarm");
+  });
 });

@@ -1,32 +1,49 @@
 // A complete root stack for cdktf users (`cdktf deploy`): providers, role, functions and a new
 // distribution, built from the same constructs the Terraform modules are generated from.
 import type { HandlerConfig } from "../../handlers/config";
-import { ArchiveProvider, AssetType, AwsProvider, Construct, TerraformAsset, TerraformOutput, TerraformStack } from "./cdktf";
+import { AssetType, AwsProvider, Construct, TerraformAsset, TerraformOutput, TerraformStack } from "./cdktf";
 import { ALL_VIEWER_EXCEPT_HOST_HEADER, CACHING_DISABLED } from "./cloudfront-policies";
 import { DistributionAssociation } from "./distribution-association";
 import { handlerConfigFromProps, type HandlerSettingsProps } from "./handler-settings";
 import { IamTrust } from "./iam-trust";
-import { LambdaEdge } from "./lambda-edge";
+import { archiveProviderAtSynth, LambdaEdge } from "./lambda-edge";
+import { nodeUrlPropProblem } from "./function-rules";
 import { BUNDLE_DIR } from "./bundles";
 
+/** The node, the origin and the handler settings of a whole connector stack. */
 export interface WallarmConnectorStackProps extends HandlerSettingsProps {
+  /** The origin the new distribution sends to, such as `api.example.com` (over HTTPS). */
   readonly originDomainName: string;
   /** Short for wallarmMode. */
   readonly mode?: HandlerConfig["wallarm_mode"];
+  /** The CloudFront events the functions run on; default "origin" (cache misses only). */
   readonly trigger?: "viewer" | "origin";
+  /** Prefix of the function and role names; default "wallarm-connector". */
   readonly namePrefix?: string;
+  /**
+   * Accept an http:// wallarmNodeUrl (the modules' allow_http_node_url); default false: only
+   * https://. For tests only: traffic to the node would be unencrypted.
+   */
+  readonly allowHttpNodeUrl?: boolean;
   /** The bundles: the library's own (see bundles.ts) unless told otherwise. */
   readonly bundleDir?: string;
 }
 
+/**
+ * A complete root stack for `cdktf deploy`: a us-east-1 AWS provider, the role, the two
+ * functions and a new distribution in front of `originDomainName` that runs them.
+ */
 export class WallarmConnectorStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: WallarmConnectorStackProps) {
     super(scope, id);
+    const urlProblem = nodeUrlPropProblem(props.wallarmNodeUrl, props.allowHttpNodeUrl ?? false);
+    if (urlProblem) throw new Error(urlProblem);
     const namePrefix = props.namePrefix ?? "wallarm-connector";
     const trigger = props.trigger ?? "origin";
     // Lambda@Edge lives in us-east-1 whatever region the rest of an app uses.
     new AwsProvider(this, "aws", { region: "us-east-1" });
-    new ArchiveProvider(this, "archive");
+    // At synth, so an ArchiveProvider the user adds to this stack later is the one used.
+    archiveProviderAtSynth(this);
 
     const bundles = new TerraformAsset(this, "bundles", {
       path: props.bundleDir ?? BUNDLE_DIR,

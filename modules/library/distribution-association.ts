@@ -3,16 +3,21 @@
 import { CloudfrontDistribution, Construct, TerraformLocal, Token } from "./cdktf";
 import { type LayoutProps, named, operand } from "./construct-layout";
 
+/** The connector's functions, the user's own associations, and optionally a distribution. */
 export interface DistributionAssociationProps extends LayoutProps {
+  /** The request function's event: `viewer-request` or `origin-request`. */
   readonly requestEventType: string;
+  /** The response function's event, of the same trigger: `viewer-response` or `origin-response`. */
   readonly responseEventType: string;
+  /** The request function's qualified ARN (a published version: Lambda@Edge needs one). */
   readonly requestFunctionQualifiedArn: string;
-  /** null (or an expression that may be null) leaves the response event free. */
+  /** null leaves the response event free (with responseAssociated false). */
   readonly responseFunctionQualifiedArn: string | null;
   /**
    * Whether the response function is associated, known at plan (a bool expression): the
    * association map's keys come from it and the event types, never from the ARNs, which are
-   * unknown at plan on a first deploy. Default: responseFunctionQualifiedArn is not null.
+   * unknown at plan on a first deploy. Default: whether responseFunctionQualifiedArn is given
+   * (not the literal null), decided at synth.
    */
   readonly responseAssociated?: boolean | string;
   /** The user's own associations keyed by event type (a Terraform map expression or token); default none. */
@@ -23,15 +28,23 @@ export interface DistributionAssociationProps extends LayoutProps {
   readonly distribution?: DistributionProps;
 }
 
+/** A distribution in front of one origin whose default cache behavior carries the associations. */
 export interface DistributionProps {
   /** Terraform count expression, e.g. `${var.create_distribution ? 1 : 0}`; absent: one distribution, no count. */
   readonly count?: number;
+  /** The origin's domain name, such as `api.example.com`. */
   readonly originDomainName: string;
+  /** `https-only`, `http-only` or `match-viewer`. */
   readonly originProtocolPolicy: string;
+  /** Alternate domain names (CNAMEs); they need `acmCertificateArn`. */
   readonly aliases: string[];
+  /** ARN of a us-east-1 ACM certificate for the aliases; null: CloudFront's default certificate. */
   readonly acmCertificateArn: string | null;
+  /** `PriceClass_100`, `PriceClass_200` or `PriceClass_All`. */
   readonly priceClass: string;
+  /** The default cache behavior's cache policy ID. */
   readonly cachePolicyId: string;
+  /** The default cache behavior's origin request policy ID. */
   readonly originRequestPolicyId: string;
   /** null (or an expression that may be null): none. */
   readonly responseHeadersPolicyId?: string | null;
@@ -39,22 +52,33 @@ export interface DistributionProps {
   readonly webAclId?: string | null;
   /** Standard access logs; a null bucket (or an expression that may be null) turns them off. */
   readonly logging?: AccessLogging;
+  /** The distribution's comment. */
   readonly comment: string;
+  /** Tags of the distribution. */
   readonly tags: Record<string, string>;
 }
 
+/** CloudFront standard access logs to an S3 bucket. */
 export interface AccessLogging {
   /** The bucket's domain name (bucket_domain_name). */
   readonly bucket: string | null;
+  /** Key prefix of the log files; default none. */
   readonly prefix?: string | null;
+  /** Whether cookies are logged; default false. */
   readonly includeCookies?: boolean | string;
 }
 
 const ORIGIN_ID = "origin";
 
+/**
+ * The Lambda@Edge associations of a cache behavior: the connector's request and response
+ * functions merged with the user's own (one function per event type, checked), and optionally a
+ * distribution that uses them.
+ */
 export class DistributionAssociation extends Construct {
   /** Every association keyed by event type: { event_type, lambda_arn, include_body } (a map token). */
   readonly associations: string;
+  /** The distribution, when `distribution` was given. */
   readonly distribution?: CloudfrontDistribution;
 
   constructor(scope: Construct, id: string, props: DistributionAssociationProps) {

@@ -1,8 +1,9 @@
-// The rules of the functions' own settings (name, runtime, size, timeouts, logs), once: the
-// lambda-edge module writes them as Terraform validations, the WallarmConnector construct checks
-// them at synth, and both say the same words. The handler settings have theirs in the settings
-// table (handlers/settings.ts).
+// The rules of the functions' own settings (name, runtime, size, timeouts, logs) and of the node
+// URL's scheme, once: the lambda-edge module writes them as Terraform validations, the constructs
+// check them at synth, and both say the same words. The handler settings have theirs in the
+// settings table (handlers/settings.ts) and handlers/config.ts.
 import { SETTINGS } from "../../handlers/settings";
+import { camelCase } from "./handler-settings";
 import { LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./trigger-limits";
 
 export type Trigger = keyof typeof TRIGGER_LIMITS;
@@ -22,13 +23,28 @@ export const MIN_NODE_TIMEOUT_MS = SETTINGS.node_timeout_ms.min;
 
 const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(" or ");
 
+/** The node URL's schemes: https always, http only when the user allows it (tests). */
+export type NodeUrlScheme = "https" | "http";
+/** RE2's [:space:] spelled out: JavaScript has no POSIX classes, and both engines must read the pattern alike. */
+const WHITESPACE = "\\t\\n\\v\\f\\r ";
+/**
+ * A node URL of `scheme`: a host (and port) without credentials, then an optional path; no query
+ * or fragment. The handler's own check (handlers/config.ts) admits both schemes: whether http is
+ * allowed is the deployment's choice, which config.json does not carry.
+ */
+export const nodeUrlPattern = (scheme: NodeUrlScheme): string => `^${scheme}://[^/?#@${WHITESPACE}]+(/[^?#${WHITESPACE}]*)?$`;
+
 /**
  * What each rule says when broken. Messages that depend on other settings take them as text, so
  * the module passes Terraform interpolations (`${var.timeout}`) and the construct plain values.
  */
 export const RULE_MESSAGES = {
+  /** `allowHttp` says how to allow http: `allow_http_node_url = true` for the module. */
+  wallarm_node_url: (allowHttp: string) =>
+    `wallarm_node_url must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with ${allowHttp}, which is meant for testing (traffic to the node is then unencrypted).`,
   trigger: `trigger must be ${quoted(TRIGGERS)}.`,
-  name_prefix: "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters).",
+  name_prefix:
+    'name_prefix must be 1 to 55 letters, digits, hyphens or underscores, for example "wallarm-connector" (Lambda function names are at most 64 characters).',
   runtime: `runtime must be ${quoted(RUNTIMES)}.`,
   memory_size: `memory_size must be ${viewer.maxMemoryMb} for the viewer trigger and a whole number from ${MIN_MEMORY_MB} to ${origin.maxMemoryMb} for origin (Lambda@Edge limits).`,
   timeout: `timeout must be a whole number of seconds from 1 to ${viewer.maxTimeoutSeconds} for the viewer trigger and 1 to ${origin.maxTimeoutSeconds} for origin (Lambda@Edge limits).`,
@@ -38,6 +54,20 @@ export const RULE_MESSAGES = {
   block_page_body: (trigger: string, maxBytes: string) =>
     `block_page_body is too large: the ${trigger} trigger allows at most ${maxBytes} bytes (Lambda@Edge generated responses are limited to ${LIMIT_FACTS["viewer.body"]} for viewer and ${LIMIT_FACTS["origin.body"]} for origin triggers).`,
 } as const;
+
+/** A rule's message as a construct's user reads it: the prop (`memorySize`) named for the variable (`memory_size`). */
+export function inPropTerms(message: string): string {
+  const variable = message.split(" ")[0];
+  return `${camelCase(variable)}${message.slice(variable.length)}`;
+}
+
+/** The node URL rule at synth, in the props' words (`wallarmNodeUrl`, `allowHttpNodeUrl`); undefined when it holds. */
+export function nodeUrlPropProblem(url: string, allowHttpNodeUrl: boolean): string | undefined {
+  const fits = (scheme: NodeUrlScheme) => typeof url === "string" && new RegExp(nodeUrlPattern(scheme)).test(url);
+  return fits("https") || (allowHttpNodeUrl && fits("http"))
+    ? undefined
+    : inPropTerms(RULE_MESSAGES.wallarm_node_url("allowHttpNodeUrl: true"));
+}
 
 /** The function settings a construct takes, in the modules' terms. */
 export interface FunctionSettings {

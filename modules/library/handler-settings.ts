@@ -2,14 +2,12 @@
 // at synth by the handler's own validation, so a construct, a module variable and config.json
 // accept the same values and say the same thing about the others.
 import { type HandlerConfig, parseConfig } from "../../handlers/config";
-import { SETTINGS, type SettingName } from "../../handlers/settings";
+import { SETTINGS } from "../../handlers/settings";
+import type { HandlerSettingsProps } from "./handler-settings-props";
 
-type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
-
-/** `wallarmNodeUrl` (required) and every other handler setting, optional, in camelCase. */
-export type HandlerSettingsProps = { readonly wallarmNodeUrl: string } & {
-  readonly [K in Exclude<SettingName, "wallarm_node_url"> as CamelCase<K>]?: HandlerConfig[K];
-};
+// The props interface is generated from the settings table by `npm run generate`, each member
+// with its setting's description as JSDoc (a mapped type over the table would show none).
+export type { HandlerSettingsProps };
 
 export const camelCase = (name: string): string => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -25,5 +23,5 @@ export function handlerConfigFromProps(props: HandlerSettingsProps): HandlerConf
   if (result.ok) return result.config;
   // The handler names the config.json key first; the construct's user wrote the prop.
   const key = result.reason.split(" ")[0];
-  throw new Error(`${camelCase(key)}${result.reason.slice(key.length)} (config.json key ${key}).`);
+  throw new Error(`${camelCase(key)}${result.reason.slice(key.length)}`);
 }

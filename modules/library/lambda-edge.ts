@@ -6,6 +6,8 @@
 import type { HandlerConfig } from "../../handlers/config";
 import { CONFIG_KEYS } from "../../handlers/config";
 import {
+  ArchiveProvider,
+  Aspects,
   CloudwatchLogGroup,
   Construct,
   DataArchiveFile,
@@ -16,13 +18,17 @@ import {
   TerraformData,
   TerraformIterator,
   TerraformLocal,
+  TerraformStack,
   Token,
 } from "./cdktf";
 import { type LayoutProps, named } from "./construct-layout";
 import { bare } from "./expression";
 
 /** A value or a Terraform expression standing for one (`${var.x}`). */
-type Setting<T> = T | string;
+export type Setting<T> = T | string;
+
+/** config.json, key by key (the settings table's names); each value may be a Terraform expression. */
+export type HandlerConfigSettings = { readonly [K in keyof HandlerConfig]: Setting<HandlerConfig[K]> };
 
 /**
  * With `moduleLayout` the elements get the generated module's names (aws_lambda_function.this,
@@ -34,6 +40,7 @@ export interface LambdaEdgeProps extends LayoutProps {
   readonly create?: Setting<boolean>;
   /** Function names are `<namePrefix>-request` and `<namePrefix>-response`. */
   readonly namePrefix: string;
+  /** ARN of the execution role (trusted by lambda.amazonaws.com and edgelambda.amazonaws.com). */
   readonly roleArn: string;
   /**
    * What the role's permissions need before the functions (the role's log policy): on a rename the
@@ -42,27 +49,35 @@ export interface LambdaEdgeProps extends LayoutProps {
   readonly roleDependsOn?: ITerraformDependable[];
   /** "viewer" or "origin": the CloudFront events the functions are built for. */
   readonly trigger: string;
+  /** Lambda runtime, `nodejs22.x` or `nodejs20.x`. */
   readonly runtime: string;
+  /** Memory in MB: 128 for viewer triggers, up to 10,240 for origin triggers. */
   readonly memorySize: Setting<number>;
+  /** Function timeout in seconds: at most 5 (viewer) or 30 (origin). */
   readonly timeout: Setting<number>;
+  /** false: only the request function (no response reports). */
   readonly createResponseFunction: Setting<boolean>;
   /** config.json content, key by key; values may be Terraform expressions. */
-  readonly handlerConfig: { readonly [K in keyof HandlerConfig]: Setting<HandlerConfig[K]> };
+  readonly handlerConfig: HandlerConfigSettings;
   /** Directory holding request.js and response.js (a Terraform path expression). */
   readonly bundleDir: string;
   /** Where the zips are written: at plan, or at apply when the function will be created or changed. */
   readonly packageOutputDir: string;
   /** false: the us-east-1 log groups exist already (or Lambda creates them); default true. */
   readonly createLogGroups?: Setting<boolean>;
+  /** Days CloudWatch keeps the functions' logs (a value CloudWatch Logs accepts, such as 30). */
   readonly logRetentionInDays: Setting<number>;
   /** KMS key ARN for the log groups; default none. */
   readonly logGroupKmsKeyId?: Setting<string | null>;
   /** Leave the log groups in AWS on destroy; default false. */
   readonly logGroupSkipDestroy?: Setting<boolean>;
+  /** true: `terraform destroy` leaves the functions in AWS (replicas may keep them for hours). */
   readonly skipDestroy: Setting<boolean>;
+  /** Tags of the functions and log groups. */
   readonly tags: Setting<Record<string, string>>;
 }
 
+/** Which of the two functions: the request function or the response function. */
 export type FunctionRole = "request" | "response";
 const ROLES: readonly FunctionRole[] = ["request", "response"];
 const DESCRIPTIONS: Readonly<Record<FunctionRole, string>> = {
@@ -308,6 +323,10 @@ function associationMap(scope: Construct, props: LambdaEdgeProps, created: strin
   ).asString;
 }
 
+/**
+ * The connector's two Lambda@Edge functions with their zips (the handler bundle as `index.js`
+ * plus `config.json`), published versions and log groups, and the association map for them.
+ */
 export class LambdaEdge extends Construct {
   /**
    * Both functions: one resource with an instance per created role (`for_each`). Read an
@@ -316,6 +335,7 @@ export class LambdaEdge extends Construct {
   readonly lambdaFunctions: LambdaFunction;
   /** The association map terraform-aws-modules/cloudfront accepts, keyed by event type (created functions only). */
   readonly associations: string;
+  /** The zip's config.json as a Terraform expression (`jsonencode` of the settings). */
   readonly configJson: string;
   /** Per role: the condition it is created on (undefined: always) and its log group's name. */
   private readonly roles: Roles;
@@ -349,4 +369,33 @@ export class LambdaEdge extends Construct {
     const { when, logGroupName } = this.roles[role];
     return when === undefined ? logGroupName : `\${try(${this.created}["${role}"].log_group, null)}`;
   }
+}
+
+/** Stacks whose archive provider is already seen to at synth. */
+const archiveProviderChecked = new WeakSet<TerraformStack>();
+
+/**
+ * The zips are built by hashicorp/archive, whose default configuration a stack declares once.
+ * Decided at synth, when the whole stack exists: a user's own ArchiveProvider, declared before
+ * or after the connector and under any id, is the one used; without one, one is added. Two
+ * without an alias would fail `terraform init` ("Duplicate provider configuration"), so they
+ * fail synth first, saying so. For a user's stack, not a generated module (modules declare no
+ * provider configurations).
+ */
+export function archiveProviderAtSynth(scope: Construct): void {
+  const stack = TerraformStack.of(scope);
+  if (archiveProviderChecked.has(stack)) return;
+  archiveProviderChecked.add(stack);
+  Aspects.of(stack).add({
+    visit(node) {
+      if (node !== stack) return;
+      const defaults = stack.node.findAll().filter((c): c is ArchiveProvider => c instanceof ArchiveProvider && c.alias === undefined);
+      if (defaults.length === 0) new ArchiveProvider(stack, stack.node.tryFindChild("archive") ? "wallarm_connector_archive" : "archive");
+      if (defaults.length > 1) {
+        throw new Error(
+          `Stack ${stack.node.path} has ${defaults.length} ArchiveProviders without an alias (${defaults.map((p) => p.node.path).join(", ")}), and Terraform accepts one default configuration per provider: keep one (the Wallarm connector uses it, and adds none when the stack has one), or give the others an alias.`,
+        );
+      }
+    },
+  });
 }

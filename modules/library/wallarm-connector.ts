@@ -5,26 +5,22 @@
 // the same rules, with the same words, as the Terraform modules' variables.
 import type { CloudfrontDistributionDefaultCacheBehaviorLambdaFunctionAssociation } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import type { TerraformProvider } from "cdktf";
-import {
-  ArchiveProvider,
-  Aspects,
-  AssetType,
-  Construct,
-  TerraformAsset,
-  TerraformDataSource,
-  TerraformResource,
-  TerraformStack,
-} from "./cdktf";
-import { camelCase, handlerConfigFromProps, type HandlerSettingsProps } from "./handler-settings";
+import { Aspects, AssetType, Construct, TerraformAsset, TerraformDataSource, TerraformResource } from "./cdktf";
+import { handlerConfigFromProps, type HandlerSettingsProps } from "./handler-settings";
 import { IamTrust } from "./iam-trust";
-import { LambdaEdge } from "./lambda-edge";
+import { archiveProviderAtSynth, LambdaEdge } from "./lambda-edge";
 import { RUNTIMES } from "./trigger-limits";
-import { functionSettingsProblem, type Trigger } from "./function-rules";
+import { functionSettingsProblem, inPropTerms, nodeUrlPropProblem, type Trigger } from "./function-rules";
 import { BUNDLE_DIR } from "./bundles";
 
 export interface WallarmConnectorProps extends HandlerSettingsProps {
   /** Functions `<namePrefix>-request` and `-response`, role `<namePrefix>-edge`: unique per connector in an account. */
   readonly namePrefix: string;
+  /**
+   * Accept an http:// wallarmNodeUrl (the modules' allow_http_node_url); default false: only
+   * https://. For tests only: traffic to the node would be unencrypted.
+   */
+  readonly allowHttpNodeUrl?: boolean;
   /**
    * The AWS provider for us-east-1 (Lambda@Edge functions live there). Default: the stack's
    * default aws provider, which must then be for us-east-1 (checked at plan).
@@ -48,16 +44,23 @@ export interface WallarmConnectorProps extends HandlerSettingsProps {
   readonly logRetentionInDays?: number;
   /** Leave the functions in AWS on destroy (replicas take hours to go); default false. */
   readonly skipDestroy?: boolean;
+  /** Tags of the role, the functions and the log groups; default none. */
   readonly tags?: Record<string, string>;
   /** Directory with request.js and response.js; default: the bundles shipped in this package. */
   readonly bundleDir?: string;
 }
 
+/** One Lambda@Edge association of a cache behavior, as CloudfrontDistribution takes it. */
 export type LambdaFunctionAssociation = CloudfrontDistributionDefaultCacheBehaviorLambdaFunctionAssociation;
 
+/**
+ * A Wallarm connector in your own stack: the execution role, the request and response
+ * Lambda@Edge functions with their log groups, and the associations for a cache behavior.
+ */
 export class WallarmConnector extends Construct {
   /** For `defaultCacheBehavior.lambdaFunctionAssociation` (or an ordered cache behavior) of a CloudfrontDistribution. */
   readonly lambdaFunctionAssociations: LambdaFunctionAssociation[];
+  /** The two functions (their ARNs: `functions.functionAttribute("request", "qualified_arn")`). */
   readonly functions: LambdaEdge;
   /** The created role; undefined with roleArn. */
   readonly role?: IamTrust;
@@ -65,6 +68,9 @@ export class WallarmConnector extends Construct {
   constructor(scope: Construct, id: string, props: WallarmConnectorProps) {
     super(scope, id);
     const trigger = props.trigger ?? "origin";
+    // Before the handler's own check, which admits http: this rule names the way to allow it.
+    const urlProblem = nodeUrlPropProblem(props.wallarmNodeUrl, props.allowHttpNodeUrl ?? false);
+    if (urlProblem) throw new Error(urlProblem);
     const handlerConfig = handlerConfigFromProps(props);
     const settings = {
       trigger,
@@ -77,11 +83,7 @@ export class WallarmConnector extends Construct {
       block_page_body: handlerConfig.block_page_body,
     };
     const problem = functionSettingsProblem(settings);
-    if (problem) {
-      // The rule speaks of the module variable; the user wrote the prop.
-      const variable = problem.split(" ")[0];
-      throw new Error(`${camelCase(variable)}${problem.slice(variable.length)} (module variable ${variable}).`);
-    }
+    if (problem) throw new Error(inPropTerms(problem));
 
     const createResponseFunction = props.createResponseFunction ?? true;
     const functionNames = [`${props.namePrefix}-request`, ...(createResponseFunction ? [`${props.namePrefix}-response`] : [])];
@@ -130,7 +132,7 @@ export class WallarmConnector extends Construct {
     ];
 
     if (props.provider) usesProvider(this, props.provider);
-    ensureArchiveProvider(this);
+    archiveProviderAtSynth(this);
   }
 }
 
@@ -142,10 +144,4 @@ function usesProvider(scope: Construct, provider: TerraformProvider): void {
       if (element?.terraformResourceType.startsWith("aws_")) element.provider = provider;
     },
   });
-}
-
-/** The zips are built by hashicorp/archive: declared once per stack, whoever needs it first. */
-function ensureArchiveProvider(scope: Construct): void {
-  const stack = TerraformStack.of(scope);
-  if (!stack.node.findAll().some((c) => c instanceof ArchiveProvider)) new ArchiveProvider(stack, "archive");
 }

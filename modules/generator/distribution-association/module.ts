@@ -39,11 +39,10 @@ export const TAGS_VALIDATION: Validation = {
 /** An ACM certificate in us-east-1, the only region CloudFront takes certificates from. */
 const CERTIFICATE_ARN = "^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$";
 /**
- * Whether the connector's response function is associated, from plan-known values only: the
- * ARN is unknown at plan on a first deploy, so associate_response_function decides when set.
+ * Whether the connector's response function is associated: a variable, known at plan, never
+ * whether the ARN is null, which is unknown at plan on a first deploy.
  */
-export const RESPONSE_ASSOCIATED =
-  "(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)";
+export const RESPONSE_ASSOCIATED = "var.associate_response_function";
 
 /** An expression as message text: a string template's content as is, anything else interpolated. */
 const interpolated = (expression: string) => (/^"[^"]*"$/.test(expression) ? expression.slice(1, -1) : `\${${expression}}`);
@@ -118,21 +117,21 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
         message:
           "response_function_qualified_arn must be null or the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>).",
       },
+      {
+        // On the ARN, the variable a user sets (a check on the defaulted associate_response_function
+        // is reported at "line 0"). When the ARN is unknown at plan, Terraform checks it at apply.
+        condition: "var.create && var.associate_response_function ? var.response_function_qualified_arn != null : true",
+        message: `response_function_qualified_arn is null while associate_response_function is true (the default), which associates the response function on \${${RESPONSE_EVENT_TYPE}}: pass the response function's ARN, or set associate_response_function = false when there is none (as the lambda-edge module's create_response_function = false).`,
+      },
     ],
   },
   associate_response_function: {
     section: "Functions",
     type: "bool",
     description:
-      "Associate the response function on response_event_type. null: when response_function_qualified_arn is not null. Set it (to the lambda-edge module's create_response_function) when that ARN is unknown at plan, as on a first deploy, so the association map and the check of your associations are known at plan.",
-    default: null,
-    validations: [
-      {
-        condition: "var.associate_response_function == true ? var.response_function_qualified_arn != null : true",
-        message:
-          "associate_response_function = true needs response_function_qualified_arn: pass the response function's ARN, or set associate_response_function = false when there is no response function.",
-      },
-    ],
+      "Associate the response function on response_event_type: pass the lambda-edge module's create_response_function. false leaves that event free for your own function. The association map's keys come from this and the event types, never from the ARNs, so they are known at plan even when the functions are created in the same apply.",
+    default: true,
+    nullable: false,
   },
   request_event_type: {
     section: "Functions",
@@ -392,7 +391,7 @@ export class DistributionAssociationModule extends ModuleStack {
     const cdn = (attribute: string) => `\${one(aws_cloudfront_distribution.this[*].${attribute})}`;
     this.comment(
       "local.response_associated",
-      "Decided by variables, never by the ARN alone: on a first deploy the ARN is unknown at plan, and the map's keys must not be.",
+      "Decided by a variable, never by whether the ARN is null: on a first deploy the ARN is unknown at plan, and the map's keys must not be.",
     );
     this.outputs({
       lambda_function_associations: {

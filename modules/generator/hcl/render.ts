@@ -1,6 +1,8 @@
 // Renders Terraform JSON configuration as native HCL, laid out exactly as `terraform fmt`
 // lays it out: two-space indents, `=` aligned across runs of single-line attributes, runs
 // broken by multi-line values, blank lines and nested blocks.
+import { assignmentLines, type RenderAt } from "./align";
+import { breakLines, LINE_LIMIT } from "./line-breaks";
 import { renderString, soleExpression } from "./template";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -13,6 +15,9 @@ export interface BlockSchema {
 
 /** Keys whose strings are references (addresses, provider names), never templates. */
 const REFERENCE_KEYS = new Set(["depends_on", "provider", "providers", "ignore_changes", "replace_triggered_by", "to", "iterator"]);
+/** Keys whose strings are sentences for people: one line each, however long. */
+const PROSE_KEYS = new Set(["description", "error_message"]);
+const stringKind = (key: string): StringKind => (REFERENCE_KEYS.has(key) ? "reference" : PROSE_KEYS.has(key) ? "prose" : "expression");
 /** Meta-arguments shown first, in this order, as terraform-aws-modules does. */
 const LEADING_KEYS = ["source", "version", "providers", "count", "for_each", "provider"];
 const TRAILING_KEYS = ["depends_on"];
@@ -103,27 +108,50 @@ function renderKey(key: string): string {
   return expression === undefined ? renderString(key) : `(${expression})`;
 }
 
-/** A value as HCL source; a multi-line value's later lines are indented for `indent`. */
-export function renderValue(value: Json, indent: number, reference = false): string {
+/** How a string value is written: an expression or template, a bare reference, or prose. */
+export type StringKind = "expression" | "reference" | "prose";
+
+export interface ValueOptions {
+  readonly kind?: StringKind;
+  /** Where the value starts on its first line (default: `indent`). */
+  readonly column?: number;
+  /** Characters that follow the value on its last line (a list item's comma). */
+  readonly trailing?: number;
+  /** Broken over lines even where it would fit (an aligned `=` pushed it past the limit). */
+  readonly broken?: boolean;
+}
+
+/**
+ * A value as HCL source; a multi-line value's later lines are indented for `indent`. Expressions
+ * that pass LINE_LIMIT are broken over lines; prose (descriptions, error messages) stays on one
+ * line, as terraform-aws-modules writes it.
+ */
+export function renderValue(value: Json, indent: number, options: ValueOptions = {}): string {
+  const { kind = "expression", column = indent, trailing = 0, broken = false } = options;
   if (value === null) return "null";
   if (typeof value === "string") {
     // A multi-line expression (a `for` written out line by line) is written relative to the
     // line it starts on: its later lines move in with the block it lands in.
-    const text = reference ? value : renderString(value);
-    return text.replace(/\n/g, `\n${pad(indent)}`);
+    const text = kind === "reference" ? value : renderString(value);
+    const laidOut = kind === "expression" && !text.includes("\n") ? breakLines(text, { column, indent, trailing }, broken) : text;
+    return laidOut.replace(/\n/g, `\n${pad(indent)}`);
   }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
-    const items = value.map((item) => renderValue(item, indent + 2, reference));
+    const items = value.map((item) => renderValue(item, indent + 2, { kind }));
     const inline = `[${items.join(", ")}]`;
-    if (!items.some((item) => item.includes("\n")) && indent + inline.length <= 100) return inline;
-    return `[\n${items.map((item) => `${pad(indent + 2)}${item},\n`).join("")}${pad(indent)}]`;
+    if (!broken && !items.some((item) => item.includes("\n")) && indent + inline.length <= 100) return inline;
+    const lines = value.map((item) => renderValue(item, indent + 2, { kind, trailing: 1 }));
+    return `[\n${lines.map((item) => `${pad(indent + 2)}${item},\n`).join("")}${pad(indent)}]`;
   }
   const entries = Object.entries(value);
   if (entries.length === 0) return "{}";
   const lines = renderAttributes(
-    entries.map(([key, item]) => [renderKey(key), renderValue(item, indent + 2, reference)]),
+    entries.map(([key, item]) => [
+      renderKey(key),
+      (itemColumn, breakItem) => renderValue(item, indent + 2, { kind, column: itemColumn, broken: breakItem }),
+    ]),
     indent + 2,
   );
   return `{\n${lines.join("\n")}\n${pad(indent)}}`;
@@ -147,31 +175,8 @@ export function commentLines(text: string, indent: number): string[] {
  * `key = value` lines with `=` aligned over each run of single-line values. A key with a comment
  * starts a new run after a blank line, under its comment.
  */
-function renderAttributes(entries: Array<[string, string]>, indent: number, comments?: ReadonlyMap<string, string>): string[] {
-  const lines: string[] = [];
-  let run: Array<[string, string]> = [];
-  const flush = () => {
-    if (run.length === 0) return;
-    const width = Math.max(...run.map(([key]) => key.length));
-    for (const [key, value] of run) lines.push(`${pad(indent)}${key.padEnd(width)} = ${value}`);
-    run = [];
-  };
-  for (const [key, value] of entries) {
-    const comment = comments?.get(key);
-    if (comment !== undefined) {
-      flush();
-      if (lines.length) lines.push("");
-      lines.push(...commentLines(comment, indent));
-    }
-    if (value.includes("\n")) {
-      if (run.length) flush();
-      lines.push(`${pad(indent)}${key} = ${value}`);
-    } else {
-      run.push([key, value]);
-    }
-  }
-  if (run.length) flush();
-  return lines;
+function renderAttributes(entries: Array<[string, RenderAt]>, indent: number, comments?: ReadonlyMap<string, string>): string[] {
+  return assignmentLines(entries, indent, { limit: LINE_LIMIT, comments, commentLines });
 }
 
 /**
@@ -219,7 +224,7 @@ export function renderBody(
   const sections: string[][] = [];
   const attributeSection = (names: string[]) =>
     renderAttributes(
-      names.map((key) => [key, renderValue(body[key], indent, REFERENCE_KEYS.has(key))]),
+      names.map((key) => [key, (column, broken) => renderValue(body[key], indent, { kind: stringKind(key), column, broken })]),
       indent,
       comments,
     );

@@ -2,6 +2,7 @@
 import { Construct, TerraformLocal, TerraformOutput } from "../../library/cdktf";
 import { ModuleStack, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER_SHARED_FLOOR, REQUIRED_TERRAFORM } from "../versions";
+import { NAME_PREFIX_PATTERN, RULE_MESSAGES } from "../../library/function-rules";
 import { IamTrust, ROLE_DESCRIPTION } from "../../library/iam-trust";
 
 /** An IAM managed policy: AWS's (account `aws`) or a customer's. */
@@ -18,8 +19,8 @@ export const IAM_TRUST_VARIABLES = {
     default: "wallarm-connector",
     validations: [
       {
-        condition: `can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))`,
-        message: "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters).",
+        condition: `can(regex("${NAME_PREFIX_PATTERN}", var.name_prefix))`,
+        message: RULE_MESSAGES.name_prefix,
       },
     ],
   },

@@ -1,12 +1,20 @@
 // generated/modules/lambda-edge: the connector's two Lambda@Edge functions as a module.
-import { CONFIG_KEYS, CONFIG_LIMITS } from "../../../handlers/config";
-import { SETTING_DESCRIPTIONS, SETTINGS, type SettingKind, type SettingName, type SettingSpec } from "../../../handlers/settings";
+import { CONFIG_KEYS, CONFIG_LIMITS, settingRequirement } from "../../../handlers/config";
+import { SETTINGS, type SettingKind, type SettingName, type SettingSpec } from "../../../handlers/settings";
 import { Construct } from "../../library/cdktf";
 import { ModuleStack, type Validation, type VariableSpec } from "../module-stack";
 import { AWS_PROVIDER, ARCHIVE_PROVIDER, REQUIRED_TERRAFORM } from "../versions";
 import { LambdaEdge, type LambdaEdgeProps } from "../../library/lambda-edge";
 import { base64Length, LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "../../library/trigger-limits";
-import { LOG_RETENTION_DAYS, MIN_NODE_TIMEOUT_MS, NAME_PREFIX_PATTERN, RULE_MESSAGES, TRIGGERS } from "../../library/function-rules";
+import {
+  LOG_RETENTION_DAYS,
+  MIN_NODE_TIMEOUT_MS,
+  NAME_PREFIX_PATTERN,
+  nodeUrlPattern,
+  type NodeUrlScheme,
+  RULE_MESSAGES,
+  TRIGGERS,
+} from "../../library/function-rules";
 
 const { viewer, origin } = TRIGGER_LIMITS;
 const byTrigger = (pick: (limits: typeof viewer) => number) => `(var.trigger == "viewer" ? ${pick(viewer)} : ${pick(origin)})`;
@@ -21,7 +29,7 @@ const withinLimits = (name: keyof typeof CONFIG_LIMITS) => {
     },
   ];
 };
-const nodeUrl = (scheme: string) => `can(regex("^${scheme}://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", var.wallarm_node_url))`;
+const nodeUrl = (scheme: NodeUrlScheme) => `can(regex(${JSON.stringify(nodeUrlPattern(scheme))}, var.wallarm_node_url))`;
 
 const TERRAFORM_TYPES: Record<SettingKind, string> = {
   url: "string",
@@ -44,12 +52,12 @@ function kindValidations(name: SettingName, spec: SettingSpec): Validation[] {
       return [
         {
           condition: `contains([${(spec.values ?? []).map((x) => JSON.stringify(x)).join(", ")}], ${v})`,
-          message: `${name} must be ${(spec.values ?? []).map((x) => `"${x}"`).join(" or ")}.`,
+          message: `${name} ${settingRequirement(name)}.`,
         },
       ];
     case "line":
       if (spec.pattern)
-        return [{ condition: `can(regex(${JSON.stringify(spec.pattern)}, ${v}))`, message: `${name} must match ${spec.pattern}.` }];
+        return [{ condition: `can(regex(${JSON.stringify(spec.pattern)}, ${v}))`, message: `${name} ${settingRequirement(name)}.` }];
       return [
         {
           condition: `can(regex("^[!-~][ -~]*$", ${v}))`,
@@ -62,7 +70,7 @@ function kindValidations(name: SettingName, spec: SettingSpec): Validation[] {
           condition: spec.values
             ? `alltrue([for item in ${v} : contains([${spec.values.map((x) => JSON.stringify(x)).join(", ")}], item)])`
             : `alltrue([for item in ${v} : can(regex(${JSON.stringify(spec.pattern)}, item))])`,
-          message: `${name} must be a list of ${spec.values ? spec.values.join(", ") : `strings matching ${spec.pattern}`}.`,
+          message: `${name} ${settingRequirement(name)}.`,
         },
       ];
     case "pem":
@@ -77,32 +85,10 @@ function kindValidations(name: SettingName, spec: SettingSpec): Validation[] {
   }
 }
 
-/** The variables.tf section of each handler setting (the settings table stays free of Terraform). */
-const SETTING_SECTIONS: Readonly<Record<SettingName, string>> = {
-  wallarm_node_url: "Node",
-  node_timeout_ms: "Node",
-  node_ca_pem: "Node",
-  wallarm_mode: "Behaviour",
-  fail_open: "Behaviour",
-  refused_request_action: "Behaviour",
-  truncated_body_action: "Behaviour",
-  circuit_breaker_threshold: "Behaviour",
-  circuit_breaker_cooldown_ms: "Behaviour",
-  block_status_code: "Blocking page",
-  block_page_body: "Blocking page",
-  block_page_content_type: "Blocking page",
-  skip_extensions: "Request filters",
-  skip_path_prefixes: "Request filters",
-  skip_methods: "Request filters",
-  metrics_enabled: "Metrics",
-  metrics_interval_seconds: "Metrics",
-  metrics_namespace: "Metrics",
-};
-
 /**
- * A handler setting as a module variable, from the settings table: type, description, default
- * and the kind's validation; `rules` replaces the validation where Terraform knows more (other
- * variables, the trigger's limits).
+ * A handler setting as a module variable, from the settings table: type, description (a whole
+ * number's range added where the kind's validation checks it), default, section and the kind's
+ * validation; `rules` replaces the validation where Terraform knows more.
  */
 function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec {
   const spec: SettingSpec = SETTINGS[name];
@@ -110,42 +96,28 @@ function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec 
   return {
     type: TERRAFORM_TYPES[spec.kind],
     description:
-      spec.kind === "integer" && !rules
-        ? `${SETTING_DESCRIPTIONS[name]} A whole number from ${spec.min} to ${spec.max}.`
-        : SETTING_DESCRIPTIONS[name],
+      spec.kind === "integer" && !rules ? `${spec.description} A whole number from ${spec.min} to ${spec.max}.` : spec.description,
     ...("default" in spec ? { default: structuredClone(spec.default ?? null) as VariableSpec["default"] } : {}),
     ...(validations.length > 0 ? { validations } : {}),
-    section: SETTING_SECTIONS[name],
+    section: spec.section,
   };
 }
 
-export const LAMBDA_EDGE_VARIABLES = {
-  create: {
-    section: "General",
-    type: "bool",
-    description:
-      "Create the functions, their packages and log groups. false creates nothing; every output is then null (lambda_function_associations empty).",
-    default: true,
-  },
-  wallarm_node_url: settingVariable("wallarm_node_url", [
+/** The settings whose validation knows more than their kind: other variables, the trigger's limits. */
+const SETTING_RULES: Partial<Record<SettingName, Validation[]>> = {
+  wallarm_node_url: [
     {
       condition: `${nodeUrl("https")} || (var.allow_http_node_url && ${nodeUrl("http")})`,
-      message:
-        "wallarm_node_url must be an https:// URL without query or fragment, such as https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing.",
+      message: RULE_MESSAGES.wallarm_node_url("allow_http_node_url = true"),
     },
-  ]),
-  wallarm_mode: settingVariable("wallarm_mode"),
-  node_timeout_ms: settingVariable("node_timeout_ms", [
+  ],
+  node_timeout_ms: [
     {
       condition: `${wholeNumber("node_timeout_ms")} && var.node_timeout_ms >= ${MIN_NODE_TIMEOUT_MS} && var.node_timeout_ms <= var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}`,
       message: RULE_MESSAGES.node_timeout_ms("${var.timeout}", `\${var.timeout * 1000 - ${NODE_TIMEOUT_HEADROOM_MS}}`),
     },
-  ]),
-  fail_open: settingVariable("fail_open"),
-  refused_request_action: settingVariable("refused_request_action"),
-  truncated_body_action: settingVariable("truncated_body_action"),
-  block_status_code: settingVariable("block_status_code"),
-  block_page_body: settingVariable("block_page_body", [
+  ],
+  block_page_body: [
     {
       condition: `var.block_page_body == null ? true : length(base64encode(var.block_page_body)) <= ${byTrigger((l) => base64Length(l.maxBlockPageBytes))}`,
       message: RULE_MESSAGES.block_page_body(
@@ -153,20 +125,27 @@ export const LAMBDA_EDGE_VARIABLES = {
         `\${var.trigger == "viewer" ? ${viewer.maxBlockPageBytes} : ${origin.maxBlockPageBytes}}`,
       ),
     },
-  ]),
-  block_page_content_type: settingVariable("block_page_content_type"),
-  node_ca_pem: settingVariable("node_ca_pem"),
-  circuit_breaker_threshold: settingVariable("circuit_breaker_threshold"),
-  circuit_breaker_cooldown_ms: settingVariable("circuit_breaker_cooldown_ms"),
-  skip_extensions: settingVariable("skip_extensions"),
-  skip_path_prefixes: settingVariable("skip_path_prefixes"),
-  skip_methods: settingVariable("skip_methods"),
-  metrics_enabled: settingVariable("metrics_enabled"),
-  metrics_interval_seconds: settingVariable("metrics_interval_seconds"),
-  metrics_namespace: settingVariable("metrics_namespace", [
+  ],
+  metrics_namespace: [
     ...kindValidations("metrics_namespace", SETTINGS.metrics_namespace),
     { condition: `!startswith(var.metrics_namespace, "AWS/")`, message: 'metrics_namespace must not start with "AWS/" (reserved by AWS).' },
-  ]),
+  ],
+};
+
+type SettingVariables = Record<SettingName, VariableSpec>;
+/** Every handler setting as a variable, in the table's order (config.json's too). */
+const SETTING_VARIABLES = Object.fromEntries(
+  CONFIG_KEYS.map((name) => [name, settingVariable(name, SETTING_RULES[name])]),
+) as SettingVariables;
+
+export const LAMBDA_EDGE_VARIABLES = {
+  create: {
+    section: "General",
+    type: "bool",
+    description: "Create the functions, their packages and log groups; false creates nothing and every output is null.",
+    default: true,
+  },
+  ...SETTING_VARIABLES,
   allow_http_node_url: {
     section: "Node",
     type: "bool",
@@ -176,7 +155,7 @@ export const LAMBDA_EDGE_VARIABLES = {
   trigger: {
     section: "Functions",
     type: "string",
-    description: `CloudFront events the functions run on: "origin" (origin-request and origin-response, only on cache misses, ${LIMIT_FACTS["origin.body"]} body to the node) or "viewer" (viewer-request and viewer-response, every request, ${LIMIT_FACTS["viewer.body"]} body, ${viewer.maxMemoryMb} MB and ${viewer.maxTimeoutSeconds} s at most).`,
+    description: `Events the functions run on: "origin" (cache misses, ${LIMIT_FACTS["origin.body"]} bodies) or "viewer" (every request, ${LIMIT_FACTS["viewer.body"]} bodies).`,
     default: "origin",
     validations: [
       { condition: `contains([${TRIGGERS.map((t) => JSON.stringify(t)).join(", ")}], var.trigger)`, message: RULE_MESSAGES.trigger },
@@ -185,8 +164,7 @@ export const LAMBDA_EDGE_VARIABLES = {
   role_arn: {
     section: "Role",
     type: "string",
-    description:
-      "ARN of the execution role, trusted by lambda.amazonaws.com and edgelambda.amazonaws.com (the iam-trust module makes one).",
+    description: "ARN of the execution role, trusted by Lambda and Lambda@Edge (the iam-trust module makes one).",
     validations: [
       {
         // With create = false nothing uses the role, and a caller may well pass null.
@@ -252,8 +230,7 @@ export const LAMBDA_EDGE_VARIABLES = {
   log_retention_in_days: {
     section: "Logs",
     type: "number",
-    description:
-      "Retention of the us-east-1 log groups /aws/lambda/us-east-1.<function>. Log groups of replicas in other regions are created by Lambda and keep logs forever unless changed there.",
+    description: "Days the us-east-1 log groups keep logs (0: forever); replicas' groups in other regions keep them forever.",
     default: 30,
     validations: [
       {
@@ -265,15 +242,13 @@ export const LAMBDA_EDGE_VARIABLES = {
   create_log_groups: {
     section: "Logs",
     type: "bool",
-    description:
-      "Create the us-east-1 log groups /aws/lambda/us-east-1.<function>. false uses groups that exist already (such as those left by log_group_skip_destroy) or lets Lambda create them on first use, without retention, KMS key or tags.",
+    description: "Create the us-east-1 log groups; false uses existing ones, or lets Lambda create them without retention.",
     default: true,
   },
   log_group_kms_key_id: {
     section: "Logs",
     type: "string",
-    description:
-      "ARN of the KMS key that encrypts the created log groups (its policy must allow logs.us-east-1.amazonaws.com). null uses CloudWatch Logs' own encryption.",
+    description: "ARN of a KMS key for the created log groups, allowing logs.us-east-1.amazonaws.com; null: AWS-owned key.",
     default: null,
     validations: [
       {
@@ -286,22 +261,19 @@ export const LAMBDA_EDGE_VARIABLES = {
   log_group_skip_destroy: {
     section: "Logs",
     type: "bool",
-    description:
-      "Leave the created log groups (and their logs) in AWS on destroy. A later apply that creates them again fails with ResourceAlreadyExistsException: set create_log_groups = false then, or import them.",
+    description: "Keep the created log groups on destroy; a later create needs create_log_groups = false or an import.",
     default: false,
   },
   skip_destroy: {
     section: "Functions",
     type: "bool",
-    description:
-      "Leave the functions in AWS on destroy (only remove them from state). Replicated Lambda@Edge functions cannot be deleted until CloudFront removes the replicas, hours after the association is gone.",
+    description: "Leave the functions in AWS on destroy, only removing them from state: replicas take hours to go.",
     default: false,
   },
   package_output_dir: {
     section: "Packaging",
     type: "string",
-    description:
-      "Directory for the function zips, relative to the root module; null means .terraform/wallarm-connector there. A zip is written at apply whenever its function will be created or its code or configuration changed, so a saved plan applies in a fresh job.",
+    description: "Directory for the function zips, relative to the root module; null: .terraform/wallarm-connector.",
     default: null,
   },
   tags: {

@@ -23,8 +23,7 @@ function renamed(spec: VariableSpec, from: string, to: string): VariableSpec {
 export const ROOT_VARIABLES = {
   create: {
     ...EDGE.create,
-    description:
-      "false creates nothing (role, functions, log groups, distribution); outputs are then null and lambda_function_associations empty.",
+    description: "Create the role, functions, log groups and distribution; false creates nothing and outputs null.",
   },
   // Every handler setting, as the lambda-edge module declares it (from the settings table).
   ...(Object.fromEntries(CONFIG_KEYS.map((key) => [key, EDGE[key]])) as Pick<typeof EDGE, SettingName>),
@@ -67,7 +66,7 @@ export const ROOT_VARIABLES = {
   },
   role_name: {
     ...renamed(IAM.name, "name", "role_name"),
-    description: "Name of the created role; null means <name_prefix>-edge, so two connectors in one account get two roles.",
+    description: "Name of the created role; null: <name_prefix>-edge, one role per connector.",
   },
   role_path: renamed(IAM.path, "path", "role_path"),
   role_description: renamed(IAM.description, "description", "role_description"),
