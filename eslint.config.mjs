@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "generated/", "lib/", ".build/", "cdktf.out/", "coverage/", "modules/library/bundles/"] },
+  { ignores: ["node_modules/", "generated/", "lib/", ".build/", "cdktf.out/", "coverage/", "modules/library/bundles/", "release/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,8 +3,11 @@
 import { Construct, DataAwsIamPolicyDocument, DataAwsPartition, IamRole, IamRolePolicy, IamRolePolicyAttachment, Token } from "./cdktf";
 import { type LayoutProps, named, operand } from "./construct-layout";
 
+/** What the execution role is called, where it lives and whose logs it may write. */
 export interface IamTrustProps extends LayoutProps {
+  /** The role's name, unique in the account (the connector uses `<namePrefix>-edge`). */
   readonly name: string;
+  /** The role's IAM path, `/` or `/<segments>/`. */
   readonly path: string;
   /** Default: ROLE_DESCRIPTION. */
   readonly description?: string;
@@ -16,16 +19,26 @@ export interface IamTrustProps extends LayoutProps {
   readonly policyArns?: string[] | string;
   /** Names of the functions that assume the role (a Terraform list expression or names). */
   readonly functionNames: string | string[];
+  /** Tags of the role (a map or a Terraform map expression). */
   readonly tags: Record<string, string> | string;
 }
 
+/** The role's default description. */
 export const ROLE_DESCRIPTION = "Execution role of the Wallarm connector Lambda@Edge functions";
 
+/** The services that assume the role: Lambda runs the functions, Lambda@Edge replicates them. */
 export const TRUSTED_SERVICES = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"];
 
+/**
+ * The execution role of the connector's functions: trusted by Lambda and Lambda@Edge, allowed to
+ * write only the named functions' logs, in every region their replicas run in.
+ */
 export class IamTrust extends Construct {
+  /** The role; give `role.arn` to LambdaEdge. */
   readonly role: IamRole;
+  /** The trust policy (`lambda.amazonaws.com`, `edgelambda.amazonaws.com`), as JSON in `.json`. */
   readonly trustPolicy: DataAwsIamPolicyDocument;
+  /** The log policy document: create a log group and write to it, for the named functions only. */
   readonly logPolicy: DataAwsIamPolicyDocument;
   /**
    * The role's inline log policy. Give the functions a role ARN that depends on it (the

@@ -7,8 +7,11 @@ import { sizeLimit } from "../../handlers/block-response";
 import { PROBE_TIMEOUT_MS } from "../../handlers/inspect";
 import { SETTINGS } from "../../handlers/settings";
 
+/** What Lambda@Edge allows a function of one trigger (viewer or origin). */
 export interface TriggerLimits {
+  /** Largest memory size in MB. */
   readonly maxMemoryMb: number;
+  /** Largest function timeout in seconds. */
   readonly maxTimeoutSeconds: number;
   /**
    * Body bytes CloudFront exchanges with a function: the include-body copy it gives, and the
@@ -22,6 +25,7 @@ export interface TriggerLimits {
   readonly maxBlockPageBytes: number;
 }
 
+/** Lambda@Edge limits per trigger, as the constructs and the modules check them. */
 export const TRIGGER_LIMITS: Readonly<Record<"viewer" | "origin", TriggerLimits>> = {
   viewer: { maxMemoryMb: 128, maxTimeoutSeconds: 5, maxBodyBytes: sizeLimit("viewer-request"), maxBlockPageBytes: 39_000 },
   origin: { maxMemoryMb: 10_240, maxTimeoutSeconds: 30, maxBodyBytes: sizeLimit("origin-request"), maxBlockPageBytes: 1_047_000 },

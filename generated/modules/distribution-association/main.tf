@@ -12,13 +12,27 @@ locals {
       include_body = false
     }
   }
-  user_associations = { for event_type, association in var.associations : event_type => { event_type = event_type, lambda_arn = association.lambda_arn, include_body = association.include_body } if var.create }
+  user_associations = {
+    for event_type, association in var.associations : event_type => {
+      event_type   = event_type
+      lambda_arn   = association.lambda_arn
+      include_body = association.include_body
+    }
+    if var.create
+  }
 
-  # Decided by variables, never by the ARN alone: on a first deploy the ARN is unknown at plan, and
-  # the map's keys must not be.
-  response_associated          = (var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null)
-  connector_event_types        = var.create ? compact([var.request_event_type, local.response_associated ? local.response_event_type : ""]) : []
-  lambda_function_associations = merge(local.user_associations, { for event_type, association in local.connector_associations : event_type => association if contains(local.connector_event_types, event_type) })
+  # Decided by a variable, never by whether the ARN is null: on a first deploy the ARN is unknown at
+  # plan, and the map's keys must not be.
+  response_associated = var.associate_response_function
+  connector_event_types = (
+    var.create
+    ? compact([var.request_event_type, local.response_associated ? local.response_event_type : ""])
+    : []
+  )
+  lambda_function_associations = merge(local.user_associations, {
+    for event_type, association in local.connector_associations : event_type => association
+    if contains(local.connector_event_types, event_type)
+  })
 }
 
 resource "aws_cloudfront_distribution" "this" {

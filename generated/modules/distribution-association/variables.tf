@@ -18,7 +18,14 @@ variable "request_function_qualified_arn" {
   type        = string
 
   validation {
-    condition     = var.create ? can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.request_function_qualified_arn)) : true
+    condition = (
+      var.create
+      ? can(regex(
+        "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$",
+        var.request_function_qualified_arn,
+      ))
+      : true
+    )
     error_message = "request_function_qualified_arn must be the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>); CloudFront rejects $LATEST and aliases."
   }
 }
@@ -29,20 +36,28 @@ variable "response_function_qualified_arn" {
   default     = null
 
   validation {
-    condition     = var.response_function_qualified_arn == null ? true : can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", var.response_function_qualified_arn))
+    condition = (
+      var.response_function_qualified_arn == null
+      ? true
+      : can(regex(
+        "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$",
+        var.response_function_qualified_arn,
+      ))
+    )
     error_message = "response_function_qualified_arn must be null or the ARN of a published version in us-east-1 (arn:aws:lambda:us-east-1:<account>:function:<name>:<number>)."
+  }
+
+  validation {
+    condition     = var.create && var.associate_response_function ? var.response_function_qualified_arn != null : true
+    error_message = "response_function_qualified_arn is null while associate_response_function is true (the default), which associates the response function on ${coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")}: pass the response function's ARN, or set associate_response_function = false when there is none (as the lambda-edge module's create_response_function = false)."
   }
 }
 
 variable "associate_response_function" {
-  description = "Associate the response function on response_event_type. null: when response_function_qualified_arn is not null. Set it (to the lambda-edge module's create_response_function) when that ARN is unknown at plan, as on a first deploy, so the association map and the check of your associations are known at plan."
+  description = "Associate the response function on response_event_type: pass the lambda-edge module's create_response_function. false leaves that event free for your own function. The association map's keys come from this and the event types, never from the ARNs, so they are known at plan even when the functions are created in the same apply."
   type        = bool
-  default     = null
-
-  validation {
-    condition     = var.associate_response_function == true ? var.response_function_qualified_arn != null : true
-    error_message = "associate_response_function = true needs response_function_qualified_arn: pass the response function's ARN, or set associate_response_function = false when there is no response function."
-  }
+  default     = true
+  nullable    = false
 }
 
 variable "request_event_type" {
@@ -62,12 +77,20 @@ variable "response_event_type" {
   default     = null
 
   validation {
-    condition     = var.response_event_type == null ? true : contains(["viewer-response", "origin-response"], var.response_event_type)
+    condition = (
+      var.response_event_type == null
+      ? true
+      : contains(["viewer-response", "origin-response"], var.response_event_type)
+    )
     error_message = "response_event_type must be null, \"viewer-response\" or \"origin-response\"."
   }
 
   validation {
-    condition     = var.response_event_type == null ? true : trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")
+    condition = (
+      var.response_event_type == null
+      ? true
+      : trimsuffix(var.response_event_type, "-response") == trimsuffix(var.request_event_type, "-request")
+    )
     error_message = "response_event_type ${coalesce(var.response_event_type, "null")} does not pair with request_event_type ${var.request_event_type}: use viewer-request with viewer-response, or origin-request with origin-response, so both functions see the same requests (or leave response_event_type = null to get the pair)."
   }
 }
@@ -83,7 +106,17 @@ variable "trigger" {
   }
 
   validation {
-    condition     = var.trigger == null ? true : trimsuffix(var.request_event_type, "-request") == var.trigger && trimsuffix(coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response"), "-response") == var.trigger
+    condition = (
+      var.trigger == null
+      ? true
+      : (
+        trimsuffix(var.request_event_type, "-request") == var.trigger &&
+        trimsuffix(
+          coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response"),
+          "-response",
+        ) == var.trigger
+      )
+    )
     error_message = "The functions were built for trigger = \"${coalesce(var.trigger, "null")}\", so they must be associated on ${coalesce(var.trigger, "null")}-request and ${coalesce(var.trigger, "null")}-response, not ${var.request_event_type} and ${coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")}: set request_event_type = \"${coalesce(var.trigger, "null")}-request\" and response_event_type = \"${coalesce(var.trigger, "null")}-response\" (or null), or build the functions with the other trigger."
   }
 }
@@ -94,16 +127,30 @@ variable "trigger" {
 
 variable "associations" {
   description = "Your own Lambda@Edge associations on the same cache behavior, keyed by event type (the terraform-aws-modules/cloudfront shape). They are merged with the connector's."
-  type        = map(object({ event_type = optional(string), lambda_arn = string, include_body = optional(bool, false) }))
-  default     = {}
+  type = map(object({
+    event_type   = optional(string)
+    lambda_arn   = string
+    include_body = optional(bool, false)
+  }))
+  default = {}
 
   validation {
-    condition     = alltrue([for event_type, association in var.associations : contains(["viewer-request", "viewer-response", "origin-request", "origin-response"], event_type) && (association.event_type == null || association.event_type == event_type)])
+    condition = alltrue([
+      for event_type, association in var.associations : (
+        contains(["viewer-request", "viewer-response", "origin-request", "origin-response"], event_type) &&
+        (association.event_type == null || association.event_type == event_type)
+      )
+    ])
     error_message = "associations must be keyed by event type (viewer-request, viewer-response, origin-request, origin-response), and an association's event_type, when set, must equal its key; not so for ${join(", ", [for event_type, association in var.associations : association.event_type == null || association.event_type == event_type ? event_type : "${event_type} (event_type = ${association.event_type})" if !contains(["viewer-request", "viewer-response", "origin-request", "origin-response"], event_type) || (association.event_type != null && association.event_type != event_type)])}."
   }
 
   validation {
-    condition     = alltrue([for association in values(var.associations) : can(regex("^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$", association.lambda_arn))])
+    condition = alltrue([
+      for association in values(var.associations) : can(regex(
+        "^arn:aws[a-z-]*:lambda:us-east-1:[0-9]{12}:function:[A-Za-z0-9_-]+:[0-9]+$",
+        association.lambda_arn,
+      ))
+    ])
     error_message = "Every lambda_arn in associations must be the ARN of a published version in us-east-1; CloudFront rejects $LATEST and aliases."
   }
 
@@ -113,7 +160,14 @@ variable "associations" {
   }
 
   validation {
-    condition     = contains(keys(var.associations), coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")) ? !(var.associate_response_function != null ? var.associate_response_function : var.response_function_qualified_arn != null) : true
+    condition = (
+      contains(
+        keys(var.associations),
+        coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response"),
+      )
+      ? !var.associate_response_function
+      : true
+    )
     error_message = "associations already has a function on ${coalesce(var.response_event_type, "${trimsuffix(var.request_event_type, "-request")}-response")}, which the Wallarm connector uses (its response function): CloudFront allows one function per event type in a cache behavior. Move your function to a free event type or combine the two."
   }
 }
@@ -139,7 +193,17 @@ variable "origin_domain_name" {
   }
 
   validation {
-    condition     = var.origin_domain_name == null ? true : length(var.origin_domain_name) <= 253 && can(regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", var.origin_domain_name))
+    condition = (
+      var.origin_domain_name == null
+      ? true
+      : (
+        length(var.origin_domain_name) <= 253 &&
+        can(regex(
+          "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?([.][A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$",
+          var.origin_domain_name,
+        ))
+      )
+    )
     error_message = "origin_domain_name must be a host name such as api.example.com, without scheme, port or path; got \"${coalesce(var.origin_domain_name, "null")}\". Set the protocol with origin_protocol_policy."
   }
 }
@@ -172,7 +236,11 @@ variable "acm_certificate_arn" {
   default     = null
 
   validation {
-    condition     = var.acm_certificate_arn == null ? true : can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.acm_certificate_arn))
+    condition = (
+      var.acm_certificate_arn == null
+      ? true
+      : can(regex("^arn:aws[a-z-]*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.acm_certificate_arn))
+    )
     error_message = "acm_certificate_arn must be null or the ARN of an ACM certificate in us-east-1 (arn:aws:acm:us-east-1:<account>:certificate/<id>); CloudFront takes certificates only from us-east-1."
   }
 }
@@ -205,7 +273,10 @@ variable "origin_request_policy_id" {
   default     = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
   validation {
-    condition     = can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.origin_request_policy_id))
+    condition = can(regex(
+      "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+      var.origin_request_policy_id,
+    ))
     error_message = "origin_request_policy_id must be the ID of a CloudFront origin request policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
   }
 }
@@ -216,7 +287,11 @@ variable "response_headers_policy_id" {
   default     = null
 
   validation {
-    condition     = var.response_headers_policy_id == null ? true : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.response_headers_policy_id))
+    condition = (
+      var.response_headers_policy_id == null
+      ? true
+      : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.response_headers_policy_id))
+    )
     error_message = "response_headers_policy_id must be null or the ID of a CloudFront response headers policy, a UUID such as 4135ea2d-6df8-44a3-9df3-4b5a84be39ad."
   }
 }
@@ -227,7 +302,14 @@ variable "web_acl_id" {
   default     = null
 
   validation {
-    condition     = var.web_acl_id == null ? true : can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$", var.web_acl_id))
+    condition = (
+      var.web_acl_id == null
+      ? true
+      : can(regex(
+        "^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[a-f0-9-]{36}$",
+        var.web_acl_id,
+      ))
+    )
     error_message = "web_acl_id must be null or the ARN of a WAFv2 web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>); regional web ACLs and WAF Classic IDs do not apply to CloudFront."
   }
 }
@@ -253,7 +335,14 @@ variable "logging_bucket" {
   default     = null
 
   validation {
-    condition     = var.logging_bucket == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9][.]s3([.][a-z0-9-]+)?[.]amazonaws[.]com([.]cn)?$", var.logging_bucket))
+    condition = (
+      var.logging_bucket == null
+      ? true
+      : can(regex(
+        "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9][.]s3([.][a-z0-9-]+)?[.]amazonaws[.]com([.]cn)?$",
+        var.logging_bucket,
+      ))
+    )
     error_message = "logging_bucket must be null or an S3 bucket's domain name such as my-logs.s3.amazonaws.com, not a bucket name or ARN; got \"${coalesce(var.logging_bucket, "null")}\"."
   }
 }
@@ -292,7 +381,9 @@ variable "tags" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])
+    condition = alltrue([
+      for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256
+    ])
     error_message = "tags must have keys of 1 to 128 characters and values of at most 256 characters (AWS tag limits)."
   }
 }

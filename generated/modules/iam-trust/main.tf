@@ -1,5 +1,9 @@
 locals {
-  function_names = var.function_names != null ? var.function_names : ["${var.name_prefix}-request", "${var.name_prefix}-response"]
+  function_names = (
+    var.function_names != null
+    ? var.function_names
+    : ["${var.name_prefix}-request", "${var.name_prefix}-response"]
+  )
 }
 
 data "aws_partition" "current" {}
@@ -19,10 +23,15 @@ data "aws_iam_policy_document" "trust" {
 
 data "aws_iam_policy_document" "logs" {
   statement {
-    sid       = "WriteOwnEdgeLogs"
-    effect    = "Allow"
-    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = flatten([for name in local.function_names : ["arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}", "arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}:*"]])
+    sid     = "WriteOwnEdgeLogs"
+    effect  = "Allow"
+    actions = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = flatten([
+      for name in local.function_names : [
+        "arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}",
+        "arn:${data.aws_partition.current.partition}:logs:*:*:log-group:/aws/lambda/us-east-1.${name}:*",
+      ]
+    ])
   }
 }
 

@@ -9,7 +9,7 @@ variable "name_prefix" {
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))
-    error_message = "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters)."
+    error_message = "name_prefix must be 1 to 55 letters, digits, hyphens or underscores, for example \"wallarm-connector\" (Lambda function names are at most 64 characters)."
   }
 }
 
@@ -52,7 +52,11 @@ variable "max_session_duration" {
   default     = 3600
 
   validation {
-    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
+    condition = (
+      var.max_session_duration >= 3600 &&
+      var.max_session_duration <= 43200 &&
+      floor(var.max_session_duration) == var.max_session_duration
+    )
     error_message = "max_session_duration must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours)."
   }
 }
@@ -63,7 +67,11 @@ variable "permissions_boundary" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", var.permissions_boundary))
+    condition = (
+      var.permissions_boundary == null
+      ? true
+      : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", var.permissions_boundary))
+    )
     error_message = "permissions_boundary must be an IAM policy ARN, such as arn:aws:iam::123456789012:policy/boundary."
   }
 }
@@ -75,7 +83,9 @@ variable "policy_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.policy_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", arn))])
+    condition = alltrue([
+      for arn in var.policy_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", arn))
+    ])
     error_message = "policy_arns must list IAM policy ARNs, such as arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess or arn:aws:iam::123456789012:policy/mine."
   }
 }
@@ -90,7 +100,14 @@ variable "function_names" {
   default     = null
 
   validation {
-    condition     = var.function_names == null ? true : length(var.function_names) > 0 && alltrue([for name in var.function_names : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])
+    condition = (
+      var.function_names == null
+      ? true
+      : (
+        length(var.function_names) > 0 &&
+        alltrue([for name in var.function_names : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])
+      )
+    )
     error_message = "function_names must be null or list at least one Lambda function name of 1 to 64 letters, digits, hyphens or underscores."
   }
 }
@@ -106,7 +123,9 @@ variable "tags" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256])
+    condition = alltrue([
+      for key, value in var.tags : length(key) >= 1 && length(key) <= 128 && length(value) <= 256
+    ])
     error_message = "tags must have keys of 1 to 128 characters and values of at most 256 characters (IAM tag limits)."
   }
 }

@@ -90,8 +90,17 @@ resource "terraform_data" "package" {
   for_each = local.edge_functions_created
 
   input = {
-    zip             = "${coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector")}/${each.value.name}-${substr(sha256(join("", [filesha256(each.value.bundle), local.config_json])), 0, 16)}.zip"
-    function_exists = contains(data.aws_lambda_functions.existing[0].function_names, each.value.name) ? true : timestamp() != ""
+    zip = format(
+      "%s/%s-%s.zip",
+      coalesce(var.package_output_dir, "${path.root}/.terraform/wallarm-connector"),
+      each.value.name,
+      substr(sha256(join("", [filesha256(each.value.bundle), local.config_json])), 0, 16),
+    )
+    function_exists = (
+      contains(data.aws_lambda_functions.existing[0].function_names, each.value.name)
+      ? true
+      : timestamp() != ""
+    )
   }
 }
 

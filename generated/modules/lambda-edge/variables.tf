@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "create" {
-  description = "Create the functions, their packages and log groups. false creates nothing; every output is then null (lambda_function_associations empty)."
+  description = "Create the functions, their packages and log groups; false creates nothing and every output is null."
   type        = bool
   default     = true
 }
@@ -13,28 +13,38 @@ variable "create" {
 ################################################################################
 
 variable "wallarm_node_url" {
-  description = "URL of the Wallarm filtering node, such as https://wallarm-node.example.com; its path prefixes every forwarded URI."
+  description = "URL of the Wallarm node, such as https://wallarm-node.example.com; its path prefixes every URI."
   type        = string
 
   validation {
-    condition     = can(regex("^https://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", var.wallarm_node_url)) || (var.allow_http_node_url && can(regex("^http://[^/?#@[:space:]]+(/[^?#[:space:]]*)?$", var.wallarm_node_url)))
-    error_message = "wallarm_node_url must be an https:// URL without query or fragment, such as https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing."
+    condition = (
+      can(regex("^https://[^/?#@\\t\\n\\v\\f\\r ]+(/[^?#\\t\\n\\v\\f\\r ]*)?$", var.wallarm_node_url)) ||
+      (
+        var.allow_http_node_url &&
+        can(regex("^http://[^/?#@\\t\\n\\v\\f\\r ]+(/[^?#\\t\\n\\v\\f\\r ]*)?$", var.wallarm_node_url))
+      )
+    )
+    error_message = "wallarm_node_url must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing (traffic to the node is then unencrypted)."
   }
 }
 
 variable "node_timeout_ms" {
-  description = "Milliseconds the request function waits for the node's verdict; the function timeout must leave 500 ms more. Default 1000."
+  description = "Milliseconds to wait for the node's verdict; at most the function timeout less 500 ms."
   type        = number
   default     = 1000
 
   validation {
-    condition     = floor(var.node_timeout_ms) == var.node_timeout_ms && var.node_timeout_ms >= 50 && var.node_timeout_ms <= var.timeout * 1000 - 500
+    condition = (
+      floor(var.node_timeout_ms) == var.node_timeout_ms &&
+      var.node_timeout_ms >= 50 &&
+      var.node_timeout_ms <= var.timeout * 1000 - 500
+    )
     error_message = "node_timeout_ms must be a whole number from 50 to the function timeout less 500 ms, so the function can still answer after giving up on the node: with timeout = ${var.timeout} s that is at most ${var.timeout * 1000 - 500}."
   }
 }
 
 variable "node_ca_pem" {
-  description = "PEM CA certificate(s) that alone are trusted for the node (pinning), for a private CA. null: the public roots."
+  description = "PEM CA certificate(s), the only ones trusted for the node (pinning); null: the public roots."
   type        = string
   default     = null
 
@@ -55,7 +65,7 @@ variable "allow_http_node_url" {
 ################################################################################
 
 variable "wallarm_mode" {
-  description = "\"inline\" waits for the node's verdict and blocks what it blocks; \"async\" sends a copy and never changes traffic."
+  description = "\"inline\" waits for the node's verdict and blocks what it blocks; \"async\" sends a copy only."
   type        = string
   default     = "inline"
 
@@ -66,13 +76,13 @@ variable "wallarm_mode" {
 }
 
 variable "fail_open" {
-  description = "When the node is unavailable (down, or no verdict to the liveness probe): true passes the request, false answers 503."
+  description = "When the node is unavailable: true passes the request, false answers 503."
   type        = bool
   default     = true
 }
 
 variable "refused_request_action" {
-  description = "A request the live node refused, errored or stalled on (400, 413, 414, 431, timeout): \"block\" (default) or \"pass\"."
+  description = "A request the live node refused or stalled on (400, 413, 414, 431, timeout): \"block\" or \"pass\"."
   type        = string
   default     = "block"
 
@@ -83,7 +93,7 @@ variable "refused_request_action" {
 }
 
 variable "truncated_body_action" {
-  description = "A body CloudFront truncated (over 40 KB viewer, 1 MB origin): \"block\" (default), or \"inspect\" the part received."
+  description = "A body CloudFront cut short (40 KB viewer, 1 MB origin): \"block\", or \"inspect\" the part received."
   type        = string
   default     = "block"
 
@@ -94,23 +104,31 @@ variable "truncated_body_action" {
 }
 
 variable "circuit_breaker_threshold" {
-  description = "Consecutive failures showing the node unavailable that open the breaker; refused requests never count. A whole number from 1 to 1000."
+  description = "Consecutive node failures that open the circuit breaker; refused requests never count. A whole number from 1 to 1000."
   type        = number
   default     = 5
 
   validation {
-    condition     = floor(var.circuit_breaker_threshold) == var.circuit_breaker_threshold && var.circuit_breaker_threshold >= 1 && var.circuit_breaker_threshold <= 1000
+    condition = (
+      floor(var.circuit_breaker_threshold) == var.circuit_breaker_threshold &&
+      var.circuit_breaker_threshold >= 1 &&
+      var.circuit_breaker_threshold <= 1000
+    )
     error_message = "circuit_breaker_threshold must be a whole number from 1 to 1000."
   }
 }
 
 variable "circuit_breaker_cooldown_ms" {
-  description = "Milliseconds an open breaker applies the fail policy before one request goes to the node again. A whole number from 100 to 300000."
+  description = "Milliseconds an open breaker applies the fail policy before it tries the node again. A whole number from 100 to 300000."
   type        = number
   default     = 10000
 
   validation {
-    condition     = floor(var.circuit_breaker_cooldown_ms) == var.circuit_breaker_cooldown_ms && var.circuit_breaker_cooldown_ms >= 100 && var.circuit_breaker_cooldown_ms <= 300000
+    condition = (
+      floor(var.circuit_breaker_cooldown_ms) == var.circuit_breaker_cooldown_ms &&
+      var.circuit_breaker_cooldown_ms >= 100 &&
+      var.circuit_breaker_cooldown_ms <= 300000
+    )
     error_message = "circuit_breaker_cooldown_ms must be a whole number from 100 to 300000."
   }
 }
@@ -125,24 +143,32 @@ variable "block_status_code" {
   default     = 403
 
   validation {
-    condition     = floor(var.block_status_code) == var.block_status_code && var.block_status_code >= 400 && var.block_status_code <= 599
+    condition = (
+      floor(var.block_status_code) == var.block_status_code &&
+      var.block_status_code >= 400 &&
+      var.block_status_code <= 599
+    )
     error_message = "block_status_code must be a whole number from 400 to 599."
   }
 }
 
 variable "block_page_body" {
-  description = "Body of the blocking response, within the trigger's generated-response limit. null: a small built-in HTML page."
+  description = "Body of the blocking response, within the trigger's response size limit; null: a built-in page."
   type        = string
   default     = null
 
   validation {
-    condition     = var.block_page_body == null ? true : length(base64encode(var.block_page_body)) <= (var.trigger == "viewer" ? 52000 : 1396000)
+    condition = (
+      var.block_page_body == null
+      ? true
+      : length(base64encode(var.block_page_body)) <= (var.trigger == "viewer" ? 52000 : 1396000)
+    )
     error_message = "block_page_body is too large: the ${var.trigger} trigger allows at most ${var.trigger == "viewer" ? 39000 : 1047000} bytes (Lambda@Edge generated responses are limited to 40 KB for viewer and 1 MB for origin triggers)."
   }
 }
 
 variable "block_page_content_type" {
-  description = "Content type of the blocking page. Default \"text/html; charset=utf-8\"."
+  description = "Content type of the blocking page."
   type        = string
   default     = "text/html; charset=utf-8"
 
@@ -157,35 +183,42 @@ variable "block_page_content_type" {
 ################################################################################
 
 variable "skip_extensions" {
-  description = "File extensions, no dot, any case (\"png\"), that skip the node, for plain static requests only (no query or body)."
+  description = "File extensions (\"png\": no dot, any case) whose plain static requests skip the node."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for item in var.skip_extensions : can(regex("^[A-Za-z0-9]{1,16}$", item))])
-    error_message = "skip_extensions must be a list of strings matching ^[A-Za-z0-9]{1,16}$."
+    error_message = "skip_extensions must be a list of file extensions without the dot, 1 to 16 letters or digits each, for example [\"png\", \"css\"]."
   }
 }
 
 variable "skip_path_prefixes" {
-  description = "Path prefixes, literal and case-sensitive (\"/static/\"), that skip the node, for plain static requests only."
+  description = "Path prefixes (\"/static/\", case-sensitive) whose plain static requests skip the node."
   type        = list(string)
   default     = []
 
   validation {
-    condition     = alltrue([for item in var.skip_path_prefixes : can(regex("^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$", item))])
-    error_message = "skip_path_prefixes must be a list of strings matching ^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$."
+    condition = alltrue([
+      for item in var.skip_path_prefixes : can(regex(
+        "^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$",
+        item,
+      ))
+    ])
+    error_message = "skip_path_prefixes must be a list of path prefixes that start with \"/\" and whose segments are letters, digits and . _ ~ - without a leading dot (no empty segments), for example [\"/static/\", \"/health\"]."
   }
 }
 
 variable "skip_methods" {
-  description = "HTTP methods (\"OPTIONS\") that skip the node, for plain static requests only (no query or body, a plain path)."
+  description = "HTTP methods (\"OPTIONS\") whose plain static requests skip the node."
   type        = list(string)
   default     = []
 
   validation {
-    condition     = alltrue([for item in var.skip_methods : contains(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], item)])
-    error_message = "skip_methods must be a list of GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE."
+    condition = alltrue([
+      for item in var.skip_methods : contains(["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"], item)
+    ])
+    error_message = "skip_methods must be a list of HTTP methods in capitals, each one of GET, HEAD, OPTIONS, PUT, PATCH, POST or DELETE, for example [\"OPTIONS\"]."
   }
 }
 
@@ -194,7 +227,7 @@ variable "skip_methods" {
 ################################################################################
 
 variable "metrics_enabled" {
-  description = "Write CloudWatch embedded-metric-format lines: counts and node latency per event type and function instance."
+  description = "Log CloudWatch metrics (embedded metric format): counts and node latency per event type."
   type        = bool
   default     = true
 }
@@ -205,19 +238,23 @@ variable "metrics_interval_seconds" {
   default     = 60
 
   validation {
-    condition     = floor(var.metrics_interval_seconds) == var.metrics_interval_seconds && var.metrics_interval_seconds >= 1 && var.metrics_interval_seconds <= 3600
+    condition = (
+      floor(var.metrics_interval_seconds) == var.metrics_interval_seconds &&
+      var.metrics_interval_seconds >= 1 &&
+      var.metrics_interval_seconds <= 3600
+    )
     error_message = "metrics_interval_seconds must be a whole number from 1 to 3600."
   }
 }
 
 variable "metrics_namespace" {
-  description = "CloudWatch namespace of the metrics, not starting with \"AWS/\". Default \"WallarmConnector\"."
+  description = "CloudWatch namespace of the metrics, not starting with \"AWS/\"."
   type        = string
   default     = "WallarmConnector"
 
   validation {
     condition     = can(regex("^[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]{0,254}$", var.metrics_namespace))
-    error_message = "metrics_namespace must match ^[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]{0,254}$."
+    error_message = "metrics_namespace must be 1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example \"WallarmConnector\"."
   }
 
   validation {
@@ -231,7 +268,7 @@ variable "metrics_namespace" {
 ################################################################################
 
 variable "trigger" {
-  description = "CloudFront events the functions run on: \"origin\" (origin-request and origin-response, only on cache misses, 1 MB body to the node) or \"viewer\" (viewer-request and viewer-response, every request, 40 KB body, 128 MB and 5 s at most)."
+  description = "Events the functions run on: \"origin\" (cache misses, 1 MB bodies) or \"viewer\" (every request, 40 KB bodies)."
   type        = string
   default     = "origin"
 
@@ -248,7 +285,7 @@ variable "name_prefix" {
 
   validation {
     condition     = can(regex("^[A-Za-z0-9_-]{1,55}$", var.name_prefix))
-    error_message = "name_prefix must be 1 to 55 letters, digits, hyphens or underscores (Lambda function names are at most 64 characters)."
+    error_message = "name_prefix must be 1 to 55 letters, digits, hyphens or underscores, for example \"wallarm-connector\" (Lambda function names are at most 64 characters)."
   }
 }
 
@@ -269,7 +306,11 @@ variable "memory_size" {
   default     = 128
 
   validation {
-    condition     = floor(var.memory_size) == var.memory_size && var.memory_size >= 128 && var.memory_size <= (var.trigger == "viewer" ? 128 : 10240)
+    condition = (
+      floor(var.memory_size) == var.memory_size &&
+      var.memory_size >= 128 &&
+      var.memory_size <= (var.trigger == "viewer" ? 128 : 10240)
+    )
     error_message = "memory_size must be 128 for the viewer trigger and a whole number from 128 to 10240 for origin (Lambda@Edge limits)."
   }
 }
@@ -280,7 +321,11 @@ variable "timeout" {
   default     = 5
 
   validation {
-    condition     = floor(var.timeout) == var.timeout && var.timeout >= 1 && var.timeout <= (var.trigger == "viewer" ? 5 : 30)
+    condition = (
+      floor(var.timeout) == var.timeout &&
+      var.timeout >= 1 &&
+      var.timeout <= (var.trigger == "viewer" ? 5 : 30)
+    )
     error_message = "timeout must be a whole number of seconds from 1 to 5 for the viewer trigger and 1 to 30 for origin (Lambda@Edge limits)."
   }
 }
@@ -292,7 +337,7 @@ variable "create_response_function" {
 }
 
 variable "skip_destroy" {
-  description = "Leave the functions in AWS on destroy (only remove them from state). Replicated Lambda@Edge functions cannot be deleted until CloudFront removes the replicas, hours after the association is gone."
+  description = "Leave the functions in AWS on destroy, only removing them from state: replicas take hours to go."
   type        = bool
   default     = false
 }
@@ -302,7 +347,7 @@ variable "skip_destroy" {
 ################################################################################
 
 variable "role_arn" {
-  description = "ARN of the execution role, trusted by lambda.amazonaws.com and edgelambda.amazonaws.com (the iam-trust module makes one)."
+  description = "ARN of the execution role, trusted by Lambda and Lambda@Edge (the iam-trust module makes one)."
   type        = string
 
   validation {
@@ -316,35 +361,42 @@ variable "role_arn" {
 ################################################################################
 
 variable "log_retention_in_days" {
-  description = "Retention of the us-east-1 log groups /aws/lambda/us-east-1.<function>. Log groups of replicas in other regions are created by Lambda and keep logs forever unless changed there."
+  description = "Days the us-east-1 log groups keep logs (0: forever); replicas' groups in other regions keep them forever."
   type        = number
   default     = 30
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    condition = contains(
+      [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653],
+      var.log_retention_in_days,
+    )
     error_message = "log_retention_in_days must be one of 0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0 keeps logs forever)."
   }
 }
 
 variable "create_log_groups" {
-  description = "Create the us-east-1 log groups /aws/lambda/us-east-1.<function>. false uses groups that exist already (such as those left by log_group_skip_destroy) or lets Lambda create them on first use, without retention, KMS key or tags."
+  description = "Create the us-east-1 log groups; false uses existing ones, or lets Lambda create them without retention."
   type        = bool
   default     = true
 }
 
 variable "log_group_kms_key_id" {
-  description = "ARN of the KMS key that encrypts the created log groups (its policy must allow logs.us-east-1.amazonaws.com). null uses CloudWatch Logs' own encryption."
+  description = "ARN of a KMS key for the created log groups, allowing logs.us-east-1.amazonaws.com; null: AWS-owned key."
   type        = string
   default     = null
 
   validation {
-    condition     = var.log_group_kms_key_id == null ? true : can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_group_kms_key_id))
+    condition = (
+      var.log_group_kms_key_id == null
+      ? true
+      : can(regex("^arn:aws[a-z-]*:kms:us-east-1:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_group_kms_key_id))
+    )
     error_message = "log_group_kms_key_id must be null or the ARN of a KMS key in us-east-1 (where the log groups are), such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; aliases are not accepted."
   }
 }
 
 variable "log_group_skip_destroy" {
-  description = "Leave the created log groups (and their logs) in AWS on destroy. A later apply that creates them again fails with ResourceAlreadyExistsException: set create_log_groups = false then, or import them."
+  description = "Keep the created log groups on destroy; a later create needs create_log_groups = false or an import."
   type        = bool
   default     = false
 }
@@ -354,7 +406,7 @@ variable "log_group_skip_destroy" {
 ################################################################################
 
 variable "package_output_dir" {
-  description = "Directory for the function zips, relative to the root module; null means .terraform/wallarm-connector there. A zip is written at apply whenever its function will be created or its code or configuration changed, so a saved plan applies in a fresh job."
+  description = "Directory for the function zips, relative to the root module; null: .terraform/wallarm-connector."
   type        = string
   default     = null
 }
