@@ -5,7 +5,8 @@
 // process. The server writes the zip where output_path says (deterministic bytes) and answers
 // with the archive's outputs (output_path, output_base64sha256, ...) as state outputs. Being a
 // data source with the same arguments, it is read when the archive would be: at plan when its
-// inputs are known and nothing it depends on changes, otherwise at apply.
+// inputs are known and nothing it depends on changes, otherwise at apply. withArchiveStandInJson
+// does the same to a configuration cdktf synthesized (cdk.tf.json).
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -142,4 +143,74 @@ ${sources.join("")}      ]
 /** versions.tf without hashicorp/archive in required_providers (the stand-in replaces it). */
 export function withoutArchiveProvider(versionsTf: string): string {
   return versionsTf.replace(/^ {4}archive = \{[^}]*\}\n/m, "");
+}
+
+/** A Terraform JSON configuration (cdktf's cdk.tf.json), the parts the stand-in rewrites. */
+export interface TerraformJson {
+  terraform?: {
+    required_providers?: Record<string, { source?: string; version?: string }>;
+    backend?: Record<string, Record<string, unknown>>;
+  };
+  provider?: Record<string, Array<Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  [block: string]: unknown;
+}
+
+/** Arguments of an archive_file block in JSON the stand-in knows ("//" is cdktf's metadata). */
+const KNOWN_JSON_ARGUMENTS = new Set(["//", "count", "for_each", "type", "output_path", "source"]);
+
+/** A JSON string value (a template in Terraform's JSON syntax) as an HCL expression with the same value. */
+const asExpression = (value: unknown): string => {
+  if (typeof value !== "string") throw new Error(`archive_file argument ${JSON.stringify(value)} is not a string`);
+  return JSON.stringify(value);
+};
+
+/**
+ * withArchiveStandIn for a synthesized JSON configuration (cdktf's cdk.tf.json): every
+ * `data.archive_file` becomes the same stand-in, references follow, and hashicorp/archive is
+ * dropped from required_providers and the provider blocks.
+ */
+export function withArchiveStandInJson(config: TerraformJson, url: string): TerraformJson {
+  const archives = config.data?.archive_file;
+  if (!archives) throw new Error("the configuration has no data.archive_file");
+  const standIns = Object.fromEntries(
+    Object.entries(archives).map(([name, block]) => {
+      for (const key of Object.keys(block)) {
+        if (!KNOWN_JSON_ARGUMENTS.has(key)) throw new Error(`archive_file.${name}: the stand-in does not know ${key}`);
+      }
+      const sources = [block.source ?? []].flat() as Array<Record<string, unknown>>;
+      if (block.output_path === undefined || sources.length === 0) throw new Error(`archive_file.${name} has no output_path or no source`);
+      const outputPath = asExpression(block.output_path);
+      const spec = [
+        `type = ${asExpression(block.type)}`,
+        `output_path = ${outputPath}`,
+        `absolute_path = abspath(${outputPath})`,
+        `sources = [${sources.map((s) => `{ filename = ${asExpression(s.filename)}, content = base64encode(${asExpression(s.content)}) }`).join(", ")}]`,
+      ];
+      const meta = Object.fromEntries(["//", "count", "for_each"].filter((key) => key in block).map((key) => [key, block[key]]));
+      return [
+        name,
+        {
+          ...meta,
+          backend: "http",
+          config: { address: `${url}/zip?spec=\${urlencode(base64encode(jsonencode({ ${spec.join(", ")} })))}` },
+        },
+      ];
+    }),
+  );
+  const { archive_file: _archives, ...otherData } = config.data ?? {};
+  const { archive: _provider, ...providers } = config.provider ?? {};
+  const { archive: _required, ...required } = config.terraform?.required_providers ?? {};
+  const rewritten: TerraformJson = {
+    ...config,
+    terraform: { ...config.terraform, required_providers: required },
+    provider: providers,
+    data: { ...otherData, terraform_remote_state: { ...otherData.terraform_remote_state, ...standIns } },
+  };
+  const text = JSON.stringify(rewritten).replace(
+    /data\.archive_file\.(\w+)((?:\[[^\]]*\])?)\.(\w+)/g,
+    "data.terraform_remote_state.$1$2.outputs.$3",
+  );
+  if (text.includes("data.archive_file")) throw new Error("a reference to data.archive_file is left");
+  return JSON.parse(text) as TerraformJson;
 }

@@ -6,7 +6,14 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GENERATED_DIR } from "../../modules/generator/render-modules";
-import { type ArchiveStandIn, startArchiveStandIn, withArchiveStandIn, withoutArchiveProvider } from "./archive-stand-in";
+import {
+  type ArchiveStandIn,
+  startArchiveStandIn,
+  type TerraformJson,
+  withArchiveStandIn,
+  withArchiveStandInJson,
+  withoutArchiveProvider,
+} from "./archive-stand-in";
 import { type Moto, motoBinary, startMoto, xmlAll, xmlText } from "./moto";
 import { mirroredProviders, offlineEnv, terraformBinary } from "./terraform";
 
@@ -112,6 +119,31 @@ export function motoProvider(endpoint: string, alias?: string): string {
 ${alias ? `  alias                       = "${alias}"\n` : ""}  region                      = "us-east-1"
 ${motoProviderSettings(endpoint)}}
 `;
+}
+
+/** The aws provider versions the generated modules accept; the mirror serves one of them. */
+const AWS_PROVIDER_VERSIONS = ">= 4.57.0";
+
+/**
+ * Makes a stack cdktf synthesized (`stackDir` holds its cdk.tf.json) apply offline against moto:
+ * archive_file swapped for the stand-in at `archiveUrl`, the aws version constraint widened to
+ * the mirror's (cdktf pins its prebuilt provider's exact version), state kept in the stack's
+ * folder (cdktf's default is the app's working directory: the checkout here), and every aws
+ * provider block, aliased or not, aimed at `endpoint` by an override file. Run after every synth.
+ */
+export function applicableSynth(stackDir: string, archiveUrl: string, endpoint: string): void {
+  const file = join(stackDir, "cdk.tf.json");
+  const config = withArchiveStandInJson(JSON.parse(readFileSync(file, "utf8")) as TerraformJson, archiveUrl);
+  const aws = config.terraform?.required_providers?.aws;
+  if (!aws) throw new Error(`${file} requires no aws provider`);
+  aws.version = AWS_PROVIDER_VERSIONS;
+  if (config.terraform?.backend) config.terraform.backend = { local: { path: "terraform.tfstate" } };
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const aliases = (config.provider?.aws ?? []).map((block) => block.alias as string | undefined);
+  writeFileSync(
+    join(stackDir, "moto_override.tf"),
+    aliases.map((alias) => `provider "aws" {\n${alias ? `  alias = "${alias}"\n` : ""}${motoProviderSettings(endpoint)}}\n`).join("\n"),
+  );
 }
 
 /** A planned change, as `terraform show -json` gives it. */
