@@ -109,17 +109,6 @@ function fitsKind(spec: SettingSpec, v: unknown): boolean {
 /** "a, b or c". */
 const orList = (values: readonly string[]) => values.join(", ").replace(/, ([^,]*)$/, " or $1");
 
-type Worded = { [K in SettingName]: Spec<K> extends { pattern: string } | { kind: "list" } ? K : never }[SettingName];
-/** What the settings whose kind alone does not say it allow, in plain words with an example. */
-const ALLOWED_IN_WORDS: Readonly<Record<Worded, string>> = {
-  skip_extensions: 'a list of file extensions without the dot, 1 to 16 letters or digits each, for example ["png", "css"]',
-  skip_path_prefixes:
-    'a list of path prefixes that start with "/" and whose segments are letters, digits and . _ ~ - without a leading dot (no empty segments), for example ["/static/", "/health"]',
-  skip_methods: `a list of HTTP methods in capitals, each one of ${orList(SETTINGS.skip_methods.values)}, for example ["OPTIONS"]`,
-  metrics_namespace:
-    '1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example "WallarmConnector"',
-};
-
 /** Quoted values, the last after "or": "a", "b" or "c". */
 const oneOf = (values: readonly string[]) => orList(values.map((x) => `"${x}"`));
 
@@ -130,7 +119,7 @@ const oneOf = (values: readonly string[]) => orList(values.map((x) => `"${x}"`))
  */
 export function settingRequirement(key: SettingName): string {
   const spec: SettingSpec = SETTINGS[key];
-  if (key in ALLOWED_IN_WORDS) return `must be ${ALLOWED_IN_WORDS[key as Worded]}`;
+  if (spec.allowed) return `must be ${spec.allowed}`;
   switch (spec.kind) {
     case "url":
       return "must be an http:// or https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com";

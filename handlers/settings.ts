@@ -36,6 +36,11 @@ export interface SettingSpec {
   /** An RE2-compatible regular expression (Terraform's regex) that JavaScript reads the same way. */
   pattern?: string;
   /**
+   * What a `pattern` or a list allows, in plain words with an example, as the rest of "<key> must
+   * be ...": error messages never show a regular expression. Required for those kinds (checked).
+   */
+  allowed?: string;
+  /**
    * Milliseconds the function timeout must leave beyond this value (checked where the function
    * timeout is known: the module, the construct); the handler keeps the same room at run time.
    */
@@ -133,6 +138,7 @@ export const SETTINGS = {
   skip_extensions: {
     kind: "list",
     pattern: "^[A-Za-z0-9]{1,16}$",
+    allowed: 'a list of file extensions without the dot, 1 to 16 letters or digits each, for example ["png", "css"]',
     default: [],
     section: "Request filters",
     description: 'File extensions ("png": no dot, any case) whose plain static requests skip the node.',
@@ -140,6 +146,8 @@ export const SETTINGS = {
   skip_path_prefixes: {
     kind: "list",
     pattern: "^/([A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*([A-Za-z0-9_~-][A-Za-z0-9._~-]*)?$",
+    allowed:
+      'a list of path prefixes that start with "/" and whose segments are letters, digits and . _ ~ - without a leading dot (no empty segments), for example ["/static/", "/health"]',
     default: [],
     section: "Request filters",
     description: 'Path prefixes ("/static/", case-sensitive) whose plain static requests skip the node.',
@@ -147,6 +155,7 @@ export const SETTINGS = {
   skip_methods: {
     kind: "list",
     values: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
+    allowed: 'a list of HTTP methods in capitals, each one of GET, HEAD, OPTIONS, PUT, PATCH, POST or DELETE, for example ["OPTIONS"]',
     default: [],
     section: "Request filters",
     description: 'HTTP methods ("OPTIONS") whose plain static requests skip the node.',
@@ -168,6 +177,7 @@ export const SETTINGS = {
   metrics_namespace: {
     kind: "line",
     pattern: "^[0-9A-Za-z._/#:-][0-9A-Za-z._/#: -]{0,254}$",
+    allowed: '1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example "WallarmConnector"',
     default: "WallarmConnector",
     section: "Metrics",
     description: 'CloudWatch namespace of the metrics, not starting with "AWS/".',

@@ -1,5 +1,6 @@
 // handlers/config.ts: config.json parsed and validated against the settings table.
 import { CONFIG_DEFAULTS, CONFIG_KEYS, parseConfig } from "../../handlers/config";
+import { SETTINGS, type SettingSpec } from "../../handlers/settings";
 
 test("absent and null keys take the documented defaults; unknown keys are reported", () => {
   const result = parseConfig(JSON.stringify({ wallarm_node_url: "http://10.0.0.1:8080", node_ca_pem: null, wallarm_mode: null, extra: 1 }));
@@ -67,4 +68,14 @@ test.each([
   const result = parseConfig(JSON.stringify(raw));
   expect(result).toMatchObject({ ok: false, failOpen });
   expect(!result.ok && result.reason).toMatch(reason);
+});
+
+test("every list or pattern setting says what it allows in words, naming each allowed value", () => {
+  const specs: ReadonlyArray<[string, SettingSpec]> = Object.entries(SETTINGS);
+  const worded = specs.filter(([, spec]) => spec.kind === "list" || spec.pattern !== undefined);
+  expect(worded.map(([name]) => name)).toEqual(expect.arrayContaining(["skip_extensions", "skip_methods", "metrics_namespace"]));
+  for (const [name, spec] of worded) {
+    expect([name, typeof spec.allowed]).toEqual([name, "string"]);
+    for (const value of spec.values ?? []) expect([name, spec.allowed]).toEqual([name, expect.stringContaining(value)]);
+  }
 });
