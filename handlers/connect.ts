@@ -1,4 +1,4 @@
-// Opening connections to the node: the name is resolved once per container with a bounded wait,
+// Opening connections to the node: the name is resolved with a bounded wait and refreshed,
 // and TLS uses one secure context built at cold start (pinned to node_ca_pem when set).
 import type { LookupAddress, lookup as dnsLookup } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
@@ -7,6 +7,12 @@ import { codedError } from "./transport";
 
 /** The longest a request waits for a name resolution it cannot share or reuse. */
 export const LOOKUP_TIMEOUT_MS = 1000;
+
+/**
+ * Age after which a resolved address is looked up again, in the background: a DNS failover
+ * (Route 53 failover or latency records, TTL 60 s) reaches warm instances within a minute.
+ */
+export const ADDRESS_REFRESH_MS = 60_000;
 
 export interface NodeTarget {
   secure: boolean;
@@ -77,12 +83,20 @@ export type Resolve = (hostname: string, done: (err: NodeJS.ErrnoException | nul
 const systemResolve: Resolve = (hostname, done) => (require("node:dns") as { lookup: typeof dnsLookup }).lookup(hostname, {}, done);
 
 /**
- * One resolution per container, reused until a connection fails. At most one lookup runs at a
- * time (a hung resolver holds one libuv thread, not all four), and a caller waits for it at
- * most LOOKUP_TIMEOUT_MS; a late answer still fills the cache for the next request.
+ * One resolution reused until a connection fails, and looked up again in the background once it
+ * is `refreshAfterMs` old (the old address serves until the new one is in: no request waits for
+ * a refresh, and a failed refresh keeps it). At most one lookup runs at a time (a hung resolver
+ * holds one libuv thread, not all four), and a caller waits for it at most LOOKUP_TIMEOUT_MS; a
+ * late answer still fills the cache for the next request.
  */
-export function onceResolver(hostname: string, resolve: Resolve = systemResolve): { lookup: LookupFunction; forget(): void } {
+export function onceResolver(
+  hostname: string,
+  resolve: Resolve = systemResolve,
+  refreshAfterMs = ADDRESS_REFRESH_MS,
+  now: () => number = Date.now,
+): { lookup: LookupFunction; forget(): void } {
   let cached: LookupAddress | undefined;
+  let resolvedAt = 0;
   let running = false;
   let waiting: Array<(err: NodeJS.ErrnoException | null) => void> = [];
 
@@ -96,6 +110,7 @@ export function onceResolver(hostname: string, resolve: Resolve = systemResolve)
     };
     if (cached) {
       process.nextTick(reply, null);
+      if (!running && now() - resolvedAt >= refreshAfterMs) query();
       return;
     }
     const timer = setTimeout(() => {
@@ -107,11 +122,16 @@ export function onceResolver(hostname: string, resolve: Resolve = systemResolve)
       reply(err);
     };
     waiting.push(wake);
-    if (running) return;
+    if (!running) query();
+  };
+  const query = (): void => {
     running = true;
     resolve(hostname, (err, address, family) => {
       running = false;
-      if (!err) cached = { address, family };
+      if (!err) {
+        cached = { address, family };
+        resolvedAt = now();
+      }
       flush(err);
     });
   };
