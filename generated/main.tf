@@ -19,6 +19,7 @@ module "lambda_edge" {
   role_arn                    = var.create_role ? one(module.iam_trust[*].role_arn) : var.role_arn
   create                      = var.create
   wallarm_node_url            = var.wallarm_node_url
+  node_urls_by_region         = var.node_urls_by_region
   wallarm_mode                = var.wallarm_mode
   node_timeout_ms             = var.node_timeout_ms
   fail_open                   = var.fail_open

@@ -16,6 +16,7 @@ type KindValue = {
   line: string;
   list: readonly string[];
   pem: string | null;
+  region_urls: Readonly<Record<string, readonly string[]>>;
 };
 type ValueOf<K extends SettingName> = Spec<K> extends { kind: "choice"; values: readonly (infer V)[] } ? V : KindValue[Spec<K>["kind"]];
 
@@ -80,15 +81,8 @@ function firstProblem(c: Record<SettingName, unknown>): string | undefined {
 /** Whether a value fits its setting's kind. */
 function fitsKind(spec: SettingSpec, v: unknown): boolean {
   switch (spec.kind) {
-    case "url": {
-      let url: URL | undefined;
-      try {
-        url = new URL(v as string);
-      } catch {
-        return false;
-      }
-      return /^https?:$/.test(url.protocol) && !(url.search || url.hash || url.username || url.password);
-    }
+    case "url":
+      return isNodeUrl(v);
     case "choice":
       return fits(spec, v as string);
     case "integer":
@@ -103,7 +97,32 @@ function fitsKind(spec: SettingSpec, v: unknown): boolean {
       return Array.isArray(v) && v.every((item) => typeof item === "string" && fits(spec, item));
     case "pem":
       return v === null || isPemCertificates(v);
+    case "region_urls":
+      return (
+        typeof v === "object" &&
+        v !== null &&
+        !Array.isArray(v) &&
+        Object.entries(v).every(
+          ([region, urls]) =>
+            fits(spec, region) &&
+            Array.isArray(urls) &&
+            urls.length >= 1 &&
+            urls.length <= (spec.max ?? urls.length) &&
+            urls.every(isNodeUrl),
+        )
+      );
   }
+}
+
+/** An http(s) URL without query, fragment or credentials. */
+function isNodeUrl(v: unknown): boolean {
+  let url: URL | undefined;
+  try {
+    url = new URL(v as string);
+  } catch {
+    return false;
+  }
+  return /^https?:$/.test(url.protocol) && !(url.search || url.hash || url.username || url.password);
 }
 
 /** "a, b or c". */
@@ -137,6 +156,8 @@ export function settingRequirement(key: SettingName): string {
       return `must be a list of ${oneOf(spec.values ?? [])}`;
     case "pem":
       return "must be null or PEM certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----";
+    case "region_urls":
+      return "must be a map from AWS region names to lists of node URLs";
   }
 }
 

@@ -6,7 +6,7 @@ import { requestIdOf, viewRequestEvent } from "./event";
 import { inspect } from "./inspect";
 import { failAction, log } from "./log";
 import { livenessProbe, mirrorRequest } from "./protocol";
-import { admit, getRuntime, sendAndForget } from "./runtime";
+import { admit, getRuntime, routeOf, sendAndForget } from "./runtime";
 import { SETTINGS } from "./settings";
 
 /**
@@ -19,6 +19,9 @@ function nodeWaitMs(configured: number, context: Context | undefined): number {
   if (remaining === undefined) return configured;
   return Math.max(1, Math.min(configured, remaining - SETTINGS.node_timeout_ms.functionTimeoutHeadroomMs));
 }
+
+/** Below this, a next node is not tried: no verdict could come back in time. */
+const MIN_ATTEMPT_MS = 50;
 
 const handler = async (event: CloudFrontRequestEvent, context?: Context): Promise<CloudFrontRequestResult> => {
   const started = Date.now();
@@ -47,48 +50,56 @@ const handler = async (event: CloudFrontRequestEvent, context?: Context): Promis
       log("warn", "body_truncated", { ...fields, action: "block" });
       return block();
     }
-    // An open breaker answers at once; its open and close lines count what it let by.
-    if (fate === "BreakerOpen") return async ? view.request : failPolicy();
-    const copy = mirrorRequest(view, rt.prefix, config.wallarm_mode);
-
     if (async) {
       // Async mode never changes traffic, whatever fail_open says: the copy is best effort.
-      await sendAndForget(rt, copy, { lost: "node_copy_lost", refused: "node_copy_refused" }, fields);
+      const events = { lost: "node_copy_lost", refused: "node_copy_refused" };
+      await sendAndForget(rt, (node) => mirrorRequest(view, node.prefix, config.wallarm_mode), events, fields);
       return view.request;
     }
 
-    const judgement = await inspect(
-      rt.client,
-      copy,
-      () => livenessProbe(rt.node.host, rt.prefix, view.requestId),
-      nodeWaitMs(config.node_timeout_ms, context),
-    );
-    switch (judgement.kind) {
-      case "pass":
-      case "block":
-        rt.guard.record(true);
-        metrics.count(view.eventType, "Inspected");
-        metrics.latency(view.eventType, judgement.latencyMs);
-        if (judgement.kind === "pass") return view.request;
-        log("info", "blocked", { ...fields, status: config.block_status_code, elapsed_ms: Date.now() - started });
-        return block();
-      case "refused": {
+    // The nodes in order: one whose breaker is open is passed over; one found unavailable hands
+    // the request to the next while time is left. The fail policy only when none gave a verdict.
+    const route = routeOf(rt, view.eventType);
+    let attempted = false;
+    for (let next = route.next(); next; next = route.next()) {
+      const { node, index } = next;
+      const waitMs = nodeWaitMs(config.node_timeout_ms, context);
+      if (attempted && waitMs < MIN_ATTEMPT_MS) break;
+      attempted = true;
+      const judgement = await inspect(
+        node.client,
+        mirrorRequest(view, node.prefix, config.wallarm_mode),
+        () => livenessProbe(node.url.host, node.prefix, view.requestId),
+        waitMs,
+      );
+      const nodeFields = rt.nodes.length > 1 ? { ...fields, node: node.url.host } : fields;
+      if (judgement.kind === "node_down") {
+        // Only here does a breaker count: the node gave not even the probe a verdict.
+        const { kind: _, ...fault } = judgement;
+        const action = index < rt.nodes.length - 1 ? "next_node" : failAction(config.fail_open);
+        log("error", "node_failure", { ...nodeFields, ...fault, action, elapsed_ms: Date.now() - started });
+        node.guard.record(false, judgement.reason);
+        continue;
+      }
+      node.guard.record(true);
+      rt.answeredBy(index);
+      if (judgement.kind === "refused") {
         // The node is alive and would not judge this request: the request is the problem.
-        rt.guard.record(true);
         metrics.count(view.eventType, "Refused");
         const { kind: _, ...fault } = judgement;
-        log("warn", "request_refused", { ...fields, ...fault, action: config.refused_request_action, elapsed_ms: Date.now() - started });
-        return config.refused_request_action === "block" ? block() : view.request;
+        const action = config.refused_request_action;
+        log("warn", "request_refused", { ...nodeFields, ...fault, action, elapsed_ms: Date.now() - started });
+        return action === "block" ? block() : view.request;
       }
-      case "node_down": {
-        // Only here does the breaker count: the node gave not even the probe a verdict.
-        const { kind: _, ...fault } = judgement;
-        log("error", "node_failure", { ...fields, ...fault, action: failAction(config.fail_open), elapsed_ms: Date.now() - started });
-        rt.guard.record(false, judgement.reason);
-        metrics.count(view.eventType, "NodeFailures");
-        return failPolicy();
-      }
+      metrics.count(view.eventType, "Inspected");
+      metrics.latency(view.eventType, judgement.latencyMs);
+      if (judgement.kind === "pass") return view.request;
+      log("info", "blocked", { ...nodeFields, status: config.block_status_code, elapsed_ms: Date.now() - started });
+      return block();
     }
+    // Every node unavailable, or its breaker open: the open breakers' lines count what they let by.
+    if (attempted) metrics.count(view.eventType, "NodeFailures");
+    return failPolicy();
   } catch (err) {
     // A bug must not become a Lambda error (a 503 for every viewer): apply the fail policy.
     log("error", "internal_error", { request_id: requestIdOf(event), reason: String(err), action: failAction(failOpen) });

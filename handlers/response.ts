@@ -5,6 +5,7 @@ import type { CloudFrontResponseEvent, CloudFrontResponseResult, Context } from 
 import { requestIdOf, viewResponseEvent } from "./event";
 import { log } from "./log";
 import { responseReport } from "./protocol";
+import type { Node } from "./nodes";
 import { admit, getRuntime, sendAndForget } from "./runtime";
 
 const handler = async (event: CloudFrontResponseEvent, _context?: Context): Promise<CloudFrontResponseResult> => {
@@ -13,10 +14,10 @@ const handler = async (event: CloudFrontResponseEvent, _context?: Context): Prom
     const rt = getRuntime(false);
     if (!rt.ok) return response;
     const view = viewResponseEvent(event);
-    // A request a filter passed, or the open breaker answered, has nothing to report.
+    // A request a filter passed has nothing to report.
     if (admit(rt, view.eventType, view.request) !== "Send") return response;
     const fields = { request_id: view.requestId, event_type: view.eventType };
-    const report = responseReport(view, rt.node.host, rt.prefix, rt.config.wallarm_mode);
+    const report = (node: Node) => responseReport(view, node.url.host, node.prefix, rt.config.wallarm_mode);
     await sendAndForget(rt, report, { lost: "node_report_failed", refused: "node_report_refused" }, fields);
   } catch (err) {
     log("error", "internal_error", { request_id: requestIdOf(event), reason: String(err), action: "pass" });

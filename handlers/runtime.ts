@@ -1,30 +1,21 @@
-// Cold-start state shared by all invocations of one Lambda instance: the validated config, one
-// node client and one circuit breaker. Built on first use, never rebuilt.
+// Cold-start state shared by all invocations of one Lambda instance: the validated config and
+// the nodes, each with its client and circuit breaker. Built on first use, never rebuilt.
 import type { CloudFrontRequest } from "aws-lambda";
 import { join } from "node:path";
-import { breaker } from "./breaker";
 import { ConfigResult, HandlerConfig, readConfig } from "./config";
 import { requestFilter } from "./filters";
 import { failAction, log, type LogFields } from "./log";
 import { type Counter, metrics, type Metrics } from "./metrics";
-import { createNodeClient, NodeClient } from "./node-client";
-import { type NodeRequest, pathPrefix, verdictOf } from "./protocol";
-
-export interface NodeGuard {
-  /** May this invocation contact the node? false: the breaker is open, apply the fail policy. */
-  allow(): boolean;
-  /** Reports how the node did; logs a breaker state change once. */
-  record(ok: boolean, reason?: string): void;
-}
+import { answerTracker, connectNodes, type Node } from "./nodes";
+import { type NodeRequest, verdictOf } from "./protocol";
 
 export interface ReadyRuntime {
   ok: true;
   config: HandlerConfig;
-  node: URL;
-  /** The node URL's path prefix, which every request path starts with. */
-  prefix: string;
-  client: NodeClient;
-  guard: NodeGuard;
+  /** Most preferred first: the region's nodes, then wallarm_node_url. */
+  nodes: readonly Node[];
+  /** Tells the runtime which node gave an answer; logs a failover or a return once. */
+  answeredBy(index: number): void;
   metrics: Metrics;
   /** true: a request filter lets this request pass without the node. */
   skip: ((request: CloudFrontRequest) => boolean) | undefined;
@@ -46,18 +37,24 @@ export interface ForgetEvents {
 }
 
 /**
- * Sends without waiting for the answer (the async copy, the response report): returns once the
- * request is on the wire. A request finally lost, before or after the handler returned, is
+ * Sends without waiting for the answer (the async copy, the response report) to the first node
+ * whose breaker lets it through, and to the next when that one cannot be reached: returns once
+ * the request is on the wire. A request finally lost, before or after the handler returned, is
  * logged once and counted; so is one the node refuses. Only a request that never reached the
- * wire counts towards the breaker: a viewer can make the node reset or stall what it received.
+ * wire counts towards a breaker: a viewer can make the node reset or stall what it received.
  */
-export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, events: ForgetEvents, fields: LogFields): Promise<void> {
+export async function sendAndForget(
+  rt: ReadyRuntime,
+  build: (node: Node) => NodeRequest,
+  events: ForgetEvents,
+  fields: LogFields,
+): Promise<void> {
   const started = Date.now();
   const eventType = String(fields.event_type);
-  const lost = (reason: string, code: string | undefined, phase: "send" | "after_send"): void => {
-    log("warn", events.lost, { ...fields, reason, code, phase, elapsed_ms: Date.now() - started });
+  const lost = (reason: string, code: string | undefined, phase: "send" | "after_send", node: Node): void => {
+    const where = rt.nodes.length > 1 ? { node: node.url.host } : {};
+    log("warn", events.lost, { ...fields, ...where, reason, code, phase, elapsed_ms: Date.now() - started });
     rt.metrics.count(eventType, "CopiesLost");
-    if (phase === "send") rt.guard.record(false, reason);
   };
   const answered = (status: number): void => {
     if (verdictOf(status) === "no_verdict") {
@@ -67,40 +64,69 @@ export async function sendAndForget(rt: ReadyRuntime, req: NodeRequest, events: 
       rt.metrics.count(eventType, "Inspected");
     }
   };
-  const outcome = await rt.client.send(req, {
-    waitForAnswer: false,
-    timeoutMs: rt.config.node_timeout_ms,
-    flushMs: Math.min(rt.config.node_timeout_ms, FLUSH_MS),
-    onLost: (failure) => lost(failure.reason, failure.code, "after_send"),
-    onAnswer: answered,
-  });
-  if (outcome.kind === "failed") {
-    lost(outcome.reason, outcome.code, "send");
-    return;
+  const route = routeOf(rt, eventType);
+  for (let next = route.next(); next;) {
+    const { node, index } = next;
+    const outcome = await node.client.send(build(node), {
+      waitForAnswer: false,
+      timeoutMs: rt.config.node_timeout_ms,
+      flushMs: Math.min(rt.config.node_timeout_ms, FLUSH_MS),
+      onLost: (failure) => lost(failure.reason, failure.code, "after_send", node),
+      onAnswer: answered,
+    });
+    if (outcome.kind !== "failed") {
+      node.guard.record(true);
+      rt.answeredBy(index);
+      if (outcome.kind === "answered") answered(outcome.status);
+      return;
+    }
+    node.guard.record(false, outcome.reason);
+    next = route.next();
+    // The last node's failure is the copy's: one line for a copy, not one per node tried.
+    if (!next) lost(outcome.reason, outcome.code, "send", node);
   }
-  rt.guard.record(true);
-  if (outcome.kind === "answered") answered(outcome.status);
+}
+
+/** A node to send to, with its place in the order of preference. */
+export interface NodeChoice {
+  readonly node: Node;
+  readonly index: number;
+}
+
+/**
+ * The nodes one request may use, in order, each asked once: next() returns the next node whose
+ * breaker lets the request through (passing over open breakers), undefined when none is left.
+ * A node passed over counts as a failover; a request with no node at all, as BreakerOpen.
+ */
+export function routeOf(rt: ReadyRuntime, eventType: string): { next(): NodeChoice | undefined } {
+  let index = -1;
+  return {
+    next: () => {
+      while (++index < rt.nodes.length) {
+        const node = rt.nodes[index];
+        if (!node.guard.allow()) {
+          rt.metrics.count(eventType, "BreakerOpen");
+          continue;
+        }
+        if (index > 0) rt.metrics.count(eventType, "Failovers");
+        return { node, index };
+      }
+      return undefined;
+    },
+  };
 }
 
 /** What becomes of a request before the node: counted under its own name, or sent. */
-export type Admission = Counter & ("Skipped" | "Truncated" | "BreakerOpen");
+export type Admission = Counter & ("Skipped" | "Truncated");
 
 /**
  * Starts an invocation: writes the metrics when due, counts the request and says whether it goes
- * to the node ("Send") or not: passed by a filter, blocked for its truncated body, or answered
- * by the open breaker. The body is judged before the breaker, so it never takes the breaker's
- * one probe.
+ * to the node ("Send") or not: passed by a filter, or blocked for its truncated body.
  */
 export function admit(rt: ReadyRuntime, eventType: string, request: CloudFrontRequest): Admission | "Send" {
   rt.metrics.flush(Date.now());
   rt.metrics.count(eventType, "Requests");
-  const fate = rt.skip?.(request)
-    ? "Skipped"
-    : rt.blockTruncated && request.body?.inputTruncated
-      ? "Truncated"
-      : rt.guard.allow()
-        ? "Send"
-        : "BreakerOpen";
+  const fate = rt.skip?.(request) ? "Skipped" : rt.blockTruncated && request.body?.inputTruncated ? "Truncated" : "Send";
   if (fate !== "Send") rt.metrics.count(eventType, fate);
   return fate;
 }
@@ -125,38 +151,19 @@ export function buildRuntime(result: ConfigResult, waitsInInline: boolean): Runt
   }
   if (result.unknownKeys.length > 0) log("warn", "config_unknown_keys", { keys: result.unknownKeys });
   const { config } = result;
-  const node = new URL(config.wallarm_node_url);
   // HTTP/2 for what is sent without waiting; a verdict is waited on alone, over HTTP/1.1.
-  const client = createNodeClient(node, config.node_ca_pem, !(waitsInInline && config.wallarm_mode === "inline"));
-  client.warm(config.node_timeout_ms);
+  // Lambda@Edge sets AWS_REGION to the region of the replica that runs (near the viewer).
+  const nodes = connectNodes(config, process.env.AWS_REGION, !(waitsInInline && config.wallarm_mode === "inline"));
   return {
     ok: true,
     config,
-    node,
-    prefix: pathPrefix(node),
-    client,
-    guard: nodeGuard(config),
+    nodes,
+    answeredBy: answerTracker(nodes),
     // Disabled metrics are still counted (a few numbers) but never written.
     metrics: metrics(config.metrics_namespace, config.metrics_enabled ? config.metrics_interval_seconds * 1000 : Infinity, (line) =>
       console.log(line),
     ),
     skip: requestFilter(config),
     blockTruncated: waitsInInline && config.wallarm_mode === "inline" && config.truncated_body_action === "block",
-  };
-}
-
-function nodeGuard(config: HandlerConfig): NodeGuard {
-  const state = breaker(config.circuit_breaker_threshold, config.circuit_breaker_cooldown_ms);
-  const action = failAction(config.fail_open);
-  return {
-    allow: () => state.allow(Date.now()),
-    record: (ok, reason) => {
-      const change = ok ? state.success(Date.now()) : state.failure(Date.now());
-      if (change?.state === "open") {
-        log("error", "breaker_open", { failures: change.failures, reason, cooldown_ms: config.circuit_breaker_cooldown_ms, action });
-      } else if (change?.state === "closed") {
-        log("info", "breaker_closed", { open_ms: change.openMs, bypassed: change.bypassed });
-      }
-    },
   };
 }

@@ -13,7 +13,8 @@ export type SettingKind =
   | "text" // any string, or null
   | "line" // a non-empty single-line string (matching `pattern` when given)
   | "list" // a list of strings, each one of `values` or matching `pattern`
-  | "pem"; // PEM certificate(s), or null
+  | "pem" // PEM certificate(s), or null
+  | "region_urls"; // a map from AWS region names (matching `pattern`) to 1 to `max` node URLs each
 
 /** The groups settings are listed under: a section of variables.tf, in order of first use. */
 export type SettingSection = "Node" | "Behaviour" | "Blocking page" | "Request filters" | "Metrics";
@@ -29,7 +30,7 @@ export interface SettingSpec {
   description: string;
   section: SettingSection;
   /** Taken when config.json lacks the key; absent for required settings. */
-  default?: string | number | boolean | null | readonly string[];
+  default?: string | number | boolean | null | readonly string[] | Readonly<Record<string, readonly string[]>>;
   min?: number;
   max?: number;
   values?: readonly string[];
@@ -55,6 +56,16 @@ export const SETTINGS = {
     kind: "url",
     section: "Node",
     description: "URL of the Wallarm node, such as https://wallarm-node.example.com; its path prefixes every URI.",
+  },
+  node_urls_by_region: {
+    kind: "region_urls",
+    // AWS region names: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-7, ...
+    pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$",
+    max: 3,
+    default: {},
+    allowed: 'a map from AWS region names to lists of 1 to 3 node URLs, for example {"eu-west-1": ["https://wallarm-eu.example.com"]}',
+    section: "Node",
+    description: "Nodes tried in order before wallarm_node_url, by the AWS region a function instance runs in.",
   },
   wallarm_mode: {
     kind: "choice",

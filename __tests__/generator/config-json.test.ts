@@ -33,6 +33,12 @@ describeTerraform("config.json", () => {
       "every setting, with characters jsonencode escapes",
       {
         wallarm_node_url: "http://127.0.0.1:8080/prefix",
+        // A map of lists; jsonencode writes map keys sorted, so these are not.
+        node_urls_by_region: {
+          "us-east-1": ["https://wallarm-us.example.com"],
+          "eu-west-1": ["https://wallarm-eu-1.example.com", "http://127.0.0.1:8081/eu"],
+          "ap-northeast-1": ["https://wallarm-ap.example.com"],
+        },
         wallarm_mode: "async",
         node_timeout_ms: 750,
         fail_open: false,

@@ -4,8 +4,8 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONFIG_LIMITS } from "../../handlers/config";
-import { nodeUrlPropProblem } from "../../modules/library/function-rules";
+import { CONFIG_LIMITS, parseConfig } from "../../handlers/config";
+import { nodeUrlPropProblem, nodeUrlsByRegionPropProblem } from "../../modules/library/function-rules";
 import { GENERATED_DIR } from "../../modules/generator/render-modules";
 import { offlineEnv, terraform, terraformBinary } from "../support/terraform";
 
@@ -70,6 +70,22 @@ const COOLDOWN_MESSAGE = `circuit_breaker_cooldown_ms must be a whole number fro
 const HTTPS_ONLY =
   "wallarm_node_url must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with allow_http_node_url = true, which is meant for testing (traffic to the node is then unencrypted).";
 
+// node_urls_by_region: one message per rule, naming the regions (quoted) that break it.
+const REGION_NAMES = (regions: string) =>
+  `node_urls_by_region must be keyed by AWS region names in lowercase, such as "us-east-1" or "ap-northeast-1": not so for ${regions}.`;
+const URL_COUNTS = (regions: string) =>
+  `node_urls_by_region must list 1 to 3 node URLs for each region, in the order to try them, for example { "eu-west-1" = ["https://wallarm-eu-1.example.com", "https://wallarm-eu-2.example.com"] }: not so for ${regions}.`;
+const REGION_HTTPS_ONLY = (regions: string) =>
+  `node_urls_by_region must list https:// URLs without query, fragment or credentials, for example { "eu-west-1" = ["https://wallarm-eu.example.com"] }: not so for ${regions}. http:// is accepted only with allow_http_node_url = true, which is meant for testing (traffic to the node is then unencrypted).`;
+/** Nodes near three edges, as the README's example has them. */
+const NODES_BY_REGION = {
+  "us-east-1": ["https://wallarm-us-east.example.com"],
+  "eu-west-1": ["https://wallarm-eu-1.example.com", "https://wallarm-eu-2.example.com:8443/edge"],
+  "ap-northeast-1": ["https://wallarm-ap-1.example.com", "https://wallarm-ap-2.example.com", "https://wallarm-ap-3.example.com"],
+};
+const EU = (...urls: unknown[]) => ({ node_urls_by_region: { "eu-west-1": urls } });
+const FOUR_URLS = ["https://a.example.com", "https://b.example.com", "https://c.example.com", "https://d.example.com"];
+
 const ARN = (name: string, qualifier: string, region = "us-east-1") =>
   `arn:aws:lambda:${region}:123456789012:function:${name}:${qualifier}`;
 
@@ -124,6 +140,46 @@ runCases(
         'metrics_namespace must be 1 to 255 letters, digits, spaces and . _ / # : - characters, not starting with a space, for example "WallarmConnector".',
     },
     { name: "accepts a node URL with a path prefix", vars: { wallarm_node_url: "https://node.example.com/edge" } },
+    { name: "accepts nodes by region: three regions, 1 to 3 URLs each", vars: { node_urls_by_region: NODES_BY_REGION } },
+    { name: "takes null nodes by region as none", vars: { node_urls_by_region: null } },
+    {
+      name: "rejects a region name AWS_REGION never holds, naming it",
+      vars: { node_urls_by_region: { "eu-west-1": ["https://a.example.com"], "EU-Central-1": ["https://b.example.com"] } },
+      error: REGION_NAMES('"EU-Central-1"'),
+    },
+    {
+      name: "rejects region names that are no region, naming each",
+      vars: { node_urls_by_region: { eu_west_1: ["https://a.example.com"], global: ["https://b.example.com"] } },
+      error: REGION_NAMES('"eu_west_1", "global"'),
+    },
+    { name: "rejects a region with no node URL", vars: EU(), error: URL_COUNTS('"eu-west-1"') },
+    { name: "rejects a region with 4 node URLs", vars: EU(...FOUR_URLS), error: URL_COUNTS('"eu-west-1"') },
+    {
+      name: "rejects a region given null for its URLs",
+      vars: { node_urls_by_region: { "eu-west-1": null } },
+      error: URL_COUNTS('"eu-west-1"'),
+    },
+    { name: "accepts a region with 3 node URLs", vars: EU(...FOUR_URLS.slice(1)) },
+    {
+      name: "rejects an http node URL by region without allow_http_node_url, saying how to allow it",
+      vars: EU("https://wallarm-eu-1.example.com", "http://10.0.0.1:8080"),
+      error: REGION_HTTPS_ONLY('"eu-west-1"'),
+    },
+    {
+      name: "accepts an http node URL by region with allow_http_node_url",
+      vars: { ...EU("http://10.0.0.1:8080"), allow_http_node_url: true },
+    },
+    {
+      name: "rejects a node URL by region with a query",
+      vars: EU("https://wallarm-eu.example.com/?a=1"),
+      error: REGION_HTTPS_ONLY('"eu-west-1"'),
+    },
+    {
+      name: "rejects a node URL by region with credentials, http allowed or not",
+      vars: { ...EU("https://user:pw@wallarm-eu.example.com"), allow_http_node_url: true },
+      error: REGION_HTTPS_ONLY('"eu-west-1"'),
+    },
+    { name: "rejects a null node URL by region", vars: EU(null), error: REGION_HTTPS_ONLY('"eu-west-1"') },
     { name: "rejects an unknown mode", vars: { wallarm_mode: "blocking" }, error: 'wallarm_mode must be "inline" or "async".' },
     { name: "rejects an unknown trigger", vars: { trigger: "edge" }, error: 'trigger must be "viewer" or "origin".' },
     {
@@ -551,6 +607,22 @@ runCases("", { wallarm_node_url: "https://wallarm-node.example.com" }, [
     vars: { trigger: "viewer", memory_size: 512 },
     error: "memory_size must be 128 for the viewer trigger",
   },
+  { name: "accepts nodes by region", vars: { node_urls_by_region: NODES_BY_REGION } },
+  {
+    name: "checks the region names of nodes by region",
+    vars: { node_urls_by_region: { "eu-west": ["https://a.example.com"] } },
+    error: REGION_NAMES('"eu-west"'),
+  },
+  { name: "checks how many node URLs a region has", vars: EU(...FOUR_URLS), error: URL_COUNTS('"eu-west-1"') },
+  {
+    name: "checks node URLs by region against allow_http_node_url",
+    vars: EU("http://10.0.0.1:8080"),
+    error: REGION_HTTPS_ONLY('"eu-west-1"'),
+  },
+  {
+    name: "accepts an http node URL by region with allow_http_node_url",
+    vars: { ...EU("http://10.0.0.1:8080"), allow_http_node_url: true },
+  },
   { name: "checks the breaker threshold", vars: { circuit_breaker_threshold: THRESHOLD.max + 1 }, error: THRESHOLD_MESSAGE },
   { name: "checks the breaker cool-down", vars: { circuit_breaker_cooldown_ms: COOLDOWN.min - 1 }, error: COOLDOWN_MESSAGE },
   {
@@ -597,5 +669,64 @@ describeTerraform("node URL: the module and the constructs agree", () => {
       "https://node.example.com:8443/edge/",
       "http://127.0.0.1:8080/wallarm",
     ]);
+  });
+});
+
+// The same for node_urls_by_region: the module's validations and the constructs' synth check
+// (nodeUrlsByRegionPropProblem) accept the same maps, and the construct's message, in the module's
+// words, is one the module gives; with http allowed, the handler's config.json check agrees too.
+describeTerraform("node URLs by region: the module and the constructs agree", () => {
+  const MAPS: ReadonlyArray<Record<string, unknown>> = [
+    NODES_BY_REGION,
+    {},
+    { "us-gov-west-1": ["https://node.example.com"], "ap-southeast-7": ["https://node.example.com"] },
+    { "eu-west-1": ["http://127.0.0.1:8080/wallarm"] },
+    { "eu-west-1": ["https://node.example.com", "http://127.0.0.1:8080"] },
+    { "eu-west-1": ["https://node.example.com/#top"] },
+    { "eu-west-1": ["https://user:pw@node.example.com"] },
+    { "eu-west-1": ["ftp://node.example.com"] },
+    { "eu-west-1": ["node.example.com"] },
+    { "eu-west-1": [] },
+    { "eu-west-1": FOUR_URLS },
+    { "eu-west-1": null },
+    { "us-east": ["https://node.example.com"] },
+    { "1-east-1": ["https://node.example.com"] },
+    { "us-east-1 ": ["https://node.example.com"] },
+    { "": ["https://node.example.com"] },
+    // Several regions break a rule: both name them, in the same order.
+    { "us-east-1": ["ftp://a.example.com"], "eu-west-1": ["https://b.example.com"], "ap-northeast-1": ["b.example.com"] },
+    { "us-east-1": [], "EU-West-1": ["https://b.example.com"], eu_west_1: [] },
+  ];
+  let module: ReturnType<typeof harness>;
+  beforeAll(() => {
+    module = harness("modules/lambda-edge");
+  });
+
+  it.each(MAPS.flatMap((byRegion) => [false, true].map((allowHttp) => [byRegion, allowHttp] as const)))(
+    "%j, allow http %s",
+    (byRegion, allowHttp) => {
+      const plan = module.plan({
+        wallarm_node_url: "https://node.example.com",
+        node_urls_by_region: byRegion,
+        allow_http_node_url: allowHttp,
+        role_arn: "arn:aws:iam::123456789012:role/wallarm-connector-edge",
+      });
+      const construct = nodeUrlsByRegionPropProblem(byRegion, allowHttp);
+      expect({ moduleAccepts: plan.status === 0 }).toEqual({ moduleAccepts: construct === undefined });
+      // config.json carries no allow_http_node_url: the handler accepts what the module does with http allowed.
+      const handler = parseConfig(JSON.stringify({ wallarm_node_url: "https://node.example.com", node_urls_by_region: byRegion }));
+      if (allowHttp) expect({ handlerAccepts: handler.ok }).toEqual({ handlerAccepts: plan.status === 0 });
+      if (construct) {
+        const inModuleTerms = construct
+          .replace(/^nodeUrlsByRegion /, "node_urls_by_region ")
+          .replace("allowHttpNodeUrl: true", "allow_http_node_url = true");
+        expect(plan.text).toContain(inModuleTerms);
+      }
+    },
+  );
+
+  it("accepts some and refuses some, so agreement means something", () => {
+    const accepted = MAPS.filter((byRegion) => nodeUrlsByRegionPropProblem(byRegion, true) === undefined);
+    expect(accepted).toHaveLength(5);
   });
 });

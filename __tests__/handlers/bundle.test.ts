@@ -7,11 +7,10 @@ import type {
   CloudFrontResponseResult,
   CloudFrontResultResponse,
 } from "aws-lambda";
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { version } from "../../package.json";
 import { BUNDLE_BUDGET_BYTES, bundleHandlers } from "../../modules/generator/bundle-handlers";
@@ -81,15 +80,25 @@ describe("cold start", () => {
   // waits on them: the request function loads none at init, node:https a turn after the TLS
   // connection opened (its first flight sent), and node:http2 only when it sends without
   // waiting (async copies). Checked in fresh processes, as Lambda loads the bundle.
-  const modulesAfter = async (config: object, firstCall: boolean): Promise<string[]> => {
+  const modulesAfter = async (config: object, firstCall: boolean, delivered?: () => Promise<unknown>): Promise<string[]> => {
     const dir = lambdaFolder("lambda-modules-", join(await distDir(), "request.js"), JSON.stringify(config));
     try {
+      // After a first call, the process lists its modules only once the parent says the node has
+      // the request: an async copy may still be on its way when the handler returns.
       const script = `const { handler } = require(${JSON.stringify(join(dir, "index.js"))});
         const loaded = () => process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13));
         const done = (list) => { process.stdout.write(JSON.stringify(list)); process.exit(0); };
-        if (${String(firstCall)}) handler(${JSON.stringify(requestEvent())}, {}).then(() => done(loaded()));
+        if (${String(firstCall)}) handler(${JSON.stringify(requestEvent())}, {}).then(() => process.stdin.once("data", () => done(loaded())));
         else done(loaded());`;
-      const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { encoding: "utf8", timeout: 10_000 });
+      const child = spawn(process.execPath, ["-e", script], { stdio: ["pipe", "pipe", "inherit"], timeout: 10_000 });
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      if (firstCall) {
+        await delivered?.();
+        child.stdin.write("\n");
+      }
+      await exited;
       return JSON.parse(stdout) as string[];
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -113,7 +122,9 @@ describe("cold start", () => {
     const pki = makePki();
     const h2 = await startH2Node({ key: pki.key, cert: pki.cert });
     try {
-      const loaded = await modulesAfter({ wallarm_node_url: h2.url, wallarm_mode: mode, node_ca_pem: pki.caPem }, true);
+      const loaded = await modulesAfter({ wallarm_node_url: h2.url, wallarm_mode: mode, node_ca_pem: pki.caPem }, true, () =>
+        h2.waitForRequests(1),
+      );
       expect(h2.requests.map((r) => r.protocol)).toEqual([mode === "inline" ? "http/1.1" : "h2"]);
       expect(loaded).toContain(needed);
       expect(loaded).not.toContain(never);

@@ -12,6 +12,10 @@ const REFUSED: Record<SettingName, [unknown, string]> = {
     "node.example.com",
     "wallarm_node_url must be an http:// or https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com.",
   ],
+  node_urls_by_region: [
+    { eu_west_1: ["https://wallarm-eu.example.com"] },
+    'node_urls_by_region must be a map from AWS region names to lists of 1 to 3 node URLs, for example {"eu-west-1": ["https://wallarm-eu.example.com"]}.',
+  ],
   wallarm_mode: ["blocking", 'wallarm_mode must be "inline" or "async".'],
   node_timeout_ms: [49, "node_timeout_ms must be a whole number from 50 to 30000."],
   fail_open: ["false", "fail_open must be true or false."],
@@ -58,6 +62,8 @@ test("the examples in the messages are accepted", () => {
   const result = parseConfig(
     JSON.stringify({
       wallarm_node_url: "https://wallarm-node.example.com",
+      // The message writes it in Terraform's syntax, as the module's users do.
+      node_urls_by_region: { "eu-west-1": ["https://wallarm-eu.example.com"] },
       block_page_content_type: "text/html; charset=utf-8",
       skip_extensions: ["png", "css"],
       skip_path_prefixes: ["/static/", "/health"],

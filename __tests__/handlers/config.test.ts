@@ -1,5 +1,5 @@
 // handlers/config.ts: config.json parsed and validated against the settings table.
-import { CONFIG_DEFAULTS, CONFIG_KEYS, parseConfig } from "../../handlers/config";
+import { CONFIG_DEFAULTS, CONFIG_KEYS, parseConfig, settingRequirement } from "../../handlers/config";
 import { SETTINGS, type SettingSpec } from "../../handlers/settings";
 
 test("absent and null keys take the documented defaults; unknown keys are reported", () => {
@@ -10,6 +10,7 @@ test("absent and null keys take the documented defaults; unknown keys are report
 test("every key, valid", () => {
   const full = {
     wallarm_node_url: "https://node.example.com/waf",
+    node_urls_by_region: { "eu-west-1": ["https://wallarm-eu.example.com"] },
     wallarm_mode: "async",
     node_timeout_ms: 250,
     fail_open: false,
@@ -78,4 +79,47 @@ test("every list or pattern setting says what it allows in words, naming each al
     expect([name, typeof spec.allowed]).toEqual([name, "string"]);
     for (const value of spec.values ?? []) expect([name, spec.allowed]).toEqual([name, expect.stringContaining(value)]);
   }
+});
+
+describe("node_urls_by_region", () => {
+  const NODE = "https://wallarm-node.example.com";
+  const parse = (byRegion: unknown) => parseConfig(JSON.stringify({ wallarm_node_url: NODE, node_urls_by_region: byRegion }));
+
+  test("defaults to no regional nodes, absent or null", () => {
+    expect(CONFIG_DEFAULTS.node_urls_by_region).toEqual({});
+    expect(parseConfig(JSON.stringify({ wallarm_node_url: NODE }))).toMatchObject({ ok: true, config: { node_urls_by_region: {} } });
+    expect(parse(null)).toMatchObject({ ok: true, config: { node_urls_by_region: {} } });
+  });
+
+  test("accepts region names to 1 to 3 URLs each, as given; http is the deployment's choice, not config.json's", () => {
+    const byRegion = {
+      "us-east-1": ["https://wallarm-us-1.example.com", "https://wallarm-us-2.example.com:8443/edge", "http://10.0.0.1:8080"],
+      "eu-west-1": ["https://wallarm-eu.example.com"],
+      "ap-northeast-1": ["https://wallarm-ap.example.com/"],
+      "us-gov-west-1": ["https://wallarm-gov.example.com"],
+    };
+    expect(parse(byRegion)).toEqual({
+      ok: true,
+      config: { ...CONFIG_DEFAULTS, wallarm_node_url: NODE, node_urls_by_region: byRegion },
+      unknownKeys: [],
+    });
+  });
+
+  const MESSAGE = `node_urls_by_region ${settingRequirement("node_urls_by_region")}.`;
+  test.each<[string, unknown]>([
+    ["a list instead of a map", [["https://wallarm-eu.example.com"]]],
+    ["a URL instead of a list", { "eu-west-1": "https://wallarm-eu.example.com" }],
+    ["a null list", { "eu-west-1": null }],
+    ["a key in capitals", { "EU-West-1": ["https://wallarm-eu.example.com"] }],
+    ["a key with underscores", { eu_west_1: ["https://wallarm-eu.example.com"] }],
+    ["a key that is no region", { global: ["https://wallarm-eu.example.com"] }],
+    ["no URL", { "eu-west-1": [] }],
+    ["4 URLs", { "eu-west-1": ["https://a.example.com", "https://b.example.com", "https://c.example.com", "https://d.example.com"] }],
+    ["a URL with credentials", { "eu-west-1": ["https://user:pw@wallarm-eu.example.com"] }],
+    ["a URL with a query", { "eu-west-1": ["https://wallarm-eu.example.com/?a=1"] }],
+    ["a URL that is no URL", { "eu-west-1": ["wallarm-eu.example.com"] }],
+    ["a URL that is no string", { "eu-west-1": [443] }],
+  ])("refuses %s, saying what is allowed", (_name, byRegion) => {
+    expect(parse(byRegion)).toEqual({ ok: false, failOpen: true, reason: MESSAGE });
+  });
 });

@@ -354,6 +354,25 @@ describe("WallarmConnectorStack (cdktf deploy)", () => {
     expect(build({ allowHttpNodeUrl: true })).not.toThrow();
   });
 
+  it("checks nodes by region with the same rule, and writes them to config.json", () => {
+    const build = (props: object) => () =>
+      new WallarmConnectorStack(Testing.app(), "connector", {
+        wallarmNodeUrl: "https://n.example.com",
+        originDomainName: "o.example.com",
+        nodeUrlsByRegion: { "eu-west-1": ["https://wallarm-eu.example.com", "http://127.0.0.1:8080"] },
+        ...props,
+      });
+    expect(build({})).toThrow(
+      new Error(
+        'nodeUrlsByRegion must list https:// URLs without query, fragment or credentials, for example { "eu-west-1" = ["https://wallarm-eu.example.com"] }: not so for "eu-west-1". http:// is accepted only with allowHttpNodeUrl: true, which is meant for testing (traffic to the node is then unencrypted).',
+      ),
+    );
+    const config = JSON.parse(Testing.synth(build({ allowHttpNodeUrl: true })())) as { locals: { handler_config: object } };
+    expect(config.locals.handler_config).toMatchObject({
+      node_urls_by_region: { "eu-west-1": ["https://wallarm-eu.example.com", "http://127.0.0.1:8080"] },
+    });
+  });
+
   // The stack's own provider is decided at synth: one the user adds later is the one used.
   it.each(["archive", "zip"])("uses an ArchiveProvider the user adds to it afterwards with id %j, and adds none", (id) => {
     const stack = new WallarmConnectorStack(Testing.app(), "connector", {

@@ -240,7 +240,94 @@ describe("props are checked at synth with the modules' rules and words", () => {
     expect(build(props)).toThrow(new Error(message));
   });
 
+  // node_urls_by_region's rules, by the modules' words with the props named, and the regions that break them.
+  const REGION_NAMES = (regions: string) =>
+    `nodeUrlsByRegion must be keyed by AWS region names in lowercase, such as "us-east-1" or "ap-northeast-1": not so for ${regions}.`;
+  const URL_COUNTS = (regions: string) =>
+    `nodeUrlsByRegion must list 1 to 3 node URLs for each region, in the order to try them, for example { "eu-west-1" = ["https://wallarm-eu-1.example.com", "https://wallarm-eu-2.example.com"] }: not so for ${regions}.`;
+  const REGION_HTTPS_ONLY = (regions: string) =>
+    `nodeUrlsByRegion must list https:// URLs without query, fragment or credentials, for example { "eu-west-1" = ["https://wallarm-eu.example.com"] }: not so for ${regions}. http:// is accepted only with allowHttpNodeUrl: true, which is meant for testing (traffic to the node is then unencrypted).`;
+  const FOUR_URLS = ["https://a.example.com", "https://b.example.com", "https://c.example.com", "https://d.example.com"];
+  const eu = (...urls: string[]): Partial<WallarmConnectorProps> => ({ nodeUrlsByRegion: { "eu-west-1": urls } });
+
+  test.each<[string, Partial<WallarmConnectorProps>, string]>([
+    [
+      "region names AWS_REGION never holds, each named",
+      {
+        nodeUrlsByRegion: {
+          "eu-west-1": ["https://a.example.com"],
+          "EU-Central-1": ["https://b.example.com"],
+          global: ["https://c.example.com"],
+        },
+      },
+      REGION_NAMES('"EU-Central-1", "global"'),
+    ],
+    ["a region with no node URL", eu(), URL_COUNTS('"eu-west-1"')],
+    ["a region with 4 node URLs", eu(...FOUR_URLS), URL_COUNTS('"eu-west-1"')],
+    [
+      "a region given null for its URLs",
+      { nodeUrlsByRegion: { "eu-west-1": null } as unknown as WallarmConnectorProps["nodeUrlsByRegion"] },
+      URL_COUNTS('"eu-west-1"'),
+    ],
+    [
+      "an http node URL by region without allowHttpNodeUrl",
+      eu("https://a.example.com", "http://10.0.0.1:8080"),
+      REGION_HTTPS_ONLY('"eu-west-1"'),
+    ],
+    ["a node URL by region with a query", eu("https://wallarm-eu.example.com/?a=1"), REGION_HTTPS_ONLY('"eu-west-1"')],
+    [
+      "a node URL by region with credentials, http allowed",
+      { ...eu("https://user:pw@wallarm-eu.example.com"), allowHttpNodeUrl: true },
+      REGION_HTTPS_ONLY('"eu-west-1"'),
+    ],
+    [
+      "the wrong URLs of two regions, both named",
+      {
+        nodeUrlsByRegion: {
+          "us-east-1": ["ftp://a.example.com"],
+          "eu-west-1": ["https://b.example.com"],
+          "ap-northeast-1": ["b.example.com"],
+        },
+      },
+      // Sorted, as the module's message lists them.
+      REGION_HTTPS_ONLY('"ap-northeast-1", "us-east-1"'),
+    ],
+    // No map at all is the handler's check, in the setting's own words.
+    [
+      "a list instead of a map",
+      { nodeUrlsByRegion: [["https://a.example.com"]] as unknown as WallarmConnectorProps["nodeUrlsByRegion"] },
+      'nodeUrlsByRegion must be a map from AWS region names to lists of 1 to 3 node URLs, for example {"eu-west-1": ["https://wallarm-eu.example.com"]}.',
+    ],
+  ])("node URLs by region: %s", (_name, props, message) => {
+    expect(build(props)).toThrow(new Error(message));
+  });
+
   test("the defaults pass", () => expect(build({})).not.toThrow());
+
+  /** The handler settings local of a stack with one connector of `props`. */
+  const handlerConfig = (props: Partial<WallarmConnectorProps>): Record<string, unknown> => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new WallarmConnector(stack, "c", { ...base, ...props });
+    const locals = (synth(stack) as unknown as { locals: Record<string, Record<string, unknown>> }).locals;
+    return Object.entries(locals).find(([name]) => name.includes("handler_config"))![1];
+  };
+
+  test("nodes by region reach config.json as given: regions to their URLs, in order", () => {
+    const nodeUrlsByRegion = {
+      "us-east-1": ["https://wallarm-us-east.example.com"],
+      "eu-west-1": ["https://wallarm-eu-1.example.com", "https://wallarm-eu-2.example.com:8443/edge"],
+      "ap-northeast-1": ["https://wallarm-ap-1.example.com", "https://wallarm-ap-2.example.com", "https://wallarm-ap-3.example.com"],
+    };
+    expect(handlerConfig({ nodeUrlsByRegion }).node_urls_by_region).toEqual(nodeUrlsByRegion);
+    expect(handlerConfig({ ...eu("http://10.0.0.1:8080/eu"), allowHttpNodeUrl: true }).node_urls_by_region).toEqual({
+      "eu-west-1": ["http://10.0.0.1:8080/eu"],
+    });
+  });
+
+  test("no nodes by region: config.json holds an empty map, so every instance uses wallarmNodeUrl", () => {
+    expect(handlerConfig({}).node_urls_by_region).toEqual({});
+  });
 
   test("an http:// node URL passes with allowHttpNodeUrl and reaches config.json as given", () => {
     const stack = new TerraformStack(Testing.app(), "s");

@@ -45,6 +45,8 @@ function propType(spec: SettingSpec): string {
       return "string | null";
     case "list":
       return "readonly string[]";
+    case "region_urls":
+      return "Readonly<Record<string, readonly string[]>>";
     case "url":
     case "line":
       return "string";

@@ -7,7 +7,7 @@ import { DistributionAssociation } from "./distribution-association";
 import { handlerConfigFromProps, type HandlerSettingsProps } from "./handler-settings";
 import { IamTrust } from "./iam-trust";
 import { archiveProviderAtSynth, LambdaEdge } from "./lambda-edge";
-import { nodeUrlPropProblem } from "./function-rules";
+import { nodeUrlsPropProblem } from "./function-rules";
 import { BUNDLE_DIR } from "./bundles";
 
 /** The node, the origin and the handler settings of a whole connector stack. */
@@ -21,8 +21,9 @@ export interface WallarmConnectorStackProps extends HandlerSettingsProps {
   /** Prefix of the function and role names; default "wallarm-connector". */
   readonly namePrefix?: string;
   /**
-   * Accept an http:// wallarmNodeUrl (the modules' allow_http_node_url); default false: only
-   * https://. For tests only: traffic to the node would be unencrypted.
+   * Accept http:// node URLs in wallarmNodeUrl and nodeUrlsByRegion (the modules'
+   * allow_http_node_url); default false: only https://. For tests only: traffic to the node
+   * would be unencrypted.
    */
   readonly allowHttpNodeUrl?: boolean;
   /** The bundles: the library's own (see bundles.ts) unless told otherwise. */
@@ -36,7 +37,7 @@ export interface WallarmConnectorStackProps extends HandlerSettingsProps {
 export class WallarmConnectorStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: WallarmConnectorStackProps) {
     super(scope, id);
-    const urlProblem = nodeUrlPropProblem(props.wallarmNodeUrl, props.allowHttpNodeUrl ?? false);
+    const urlProblem = nodeUrlsPropProblem(props);
     if (urlProblem) throw new Error(urlProblem);
     const namePrefix = props.namePrefix ?? "wallarm-connector";
     const trigger = props.trigger ?? "origin";

@@ -1,7 +1,7 @@
 // The rules of the functions' own settings (name, runtime, size, timeouts, logs) and of the node
-// URL's scheme, once: the lambda-edge module writes them as Terraform validations, the constructs
-// check them at synth, and both say the same words. The handler settings have theirs in the
-// settings table (handlers/settings.ts) and handlers/config.ts.
+// URLs' scheme (wallarm_node_url, node_urls_by_region), once: the lambda-edge module writes them as
+// Terraform validations, the constructs check them at synth, and both say the same words. The
+// handler settings have theirs in the settings table (handlers/settings.ts) and handlers/config.ts.
 import { SETTINGS } from "../../handlers/settings";
 import { camelCase } from "./handler-settings";
 import { LIMIT_FACTS, MIN_MEMORY_MB, NODE_TIMEOUT_HEADROOM_MS, RUNTIMES, TRIGGER_LIMITS } from "./trigger-limits";
@@ -34,6 +34,20 @@ const WHITESPACE = "\\t\\n\\v\\f\\r ";
  */
 export const nodeUrlPattern = (scheme: NodeUrlScheme): string => `^${scheme}://[^/?#@${WHITESPACE}]+(/[^?#${WHITESPACE}]*)?$`;
 
+/** Whether `url` is a node URL the deployment accepts: https, or http when allowed. */
+export function fitsNodeUrl(url: unknown, allowHttp: boolean): boolean {
+  const fits = (scheme: NodeUrlScheme) => typeof url === "string" && new RegExp(nodeUrlPattern(scheme)).test(url);
+  return fits("https") || (allowHttp && fits("http"));
+}
+
+/** What a node URL may not hold, whatever its scheme. */
+const NODE_URL_LIMITS = "without query, fragment or credentials";
+/** `allowHttp` says how to allow http: `allow_http_node_url = true` for the module. */
+const httpOnlyWith = (allowHttp: string) =>
+  `http:// is accepted only with ${allowHttp}, which is meant for testing (traffic to the node is then unencrypted).`;
+
+const { pattern: REGION_NAME_PATTERN, max: MAX_URLS_PER_REGION } = SETTINGS.node_urls_by_region;
+
 /**
  * What each rule says when broken. Messages that depend on other settings take them as text, so
  * the module passes Terraform interpolations (`${var.timeout}`) and the construct plain values.
@@ -41,7 +55,16 @@ export const nodeUrlPattern = (scheme: NodeUrlScheme): string => `^${scheme}://[
 export const RULE_MESSAGES = {
   /** `allowHttp` says how to allow http: `allow_http_node_url = true` for the module. */
   wallarm_node_url: (allowHttp: string) =>
-    `wallarm_node_url must be an https:// URL without query, fragment or credentials, for example https://wallarm-node.example.com; http:// is accepted only with ${allowHttp}, which is meant for testing (traffic to the node is then unencrypted).`,
+    `wallarm_node_url must be an https:// URL ${NODE_URL_LIMITS}, for example https://wallarm-node.example.com; ${httpOnlyWith(allowHttp)}`,
+  /** `regions`: the regions (quoted, comma-separated) whose entry breaks the rule. */
+  node_urls_by_region: {
+    regions: (regions: string) =>
+      `node_urls_by_region must be keyed by AWS region names in lowercase, such as "us-east-1" or "ap-northeast-1": not so for ${regions}.`,
+    counts: (regions: string) =>
+      `node_urls_by_region must list 1 to ${MAX_URLS_PER_REGION} node URLs for each region, in the order to try them, for example { "eu-west-1" = ["https://wallarm-eu-1.example.com", "https://wallarm-eu-2.example.com"] }: not so for ${regions}.`,
+    urls: (allowHttp: string, regions: string) =>
+      `node_urls_by_region must list https:// URLs ${NODE_URL_LIMITS}, for example { "eu-west-1" = ["https://wallarm-eu.example.com"] }: not so for ${regions}. ${httpOnlyWith(allowHttp)}`,
+  },
   trigger: `trigger must be ${quoted(TRIGGERS)}.`,
   name_prefix:
     'name_prefix must be 1 to 55 letters, digits, hyphens or underscores, for example "wallarm-connector" (Lambda function names are at most 64 characters).',
@@ -61,12 +84,47 @@ export function inPropTerms(message: string): string {
   return `${camelCase(variable)}${message.slice(variable.length)}`;
 }
 
+const ALLOW_HTTP_PROP = "allowHttpNodeUrl: true";
+
 /** The node URL rule at synth, in the props' words (`wallarmNodeUrl`, `allowHttpNodeUrl`); undefined when it holds. */
 export function nodeUrlPropProblem(url: string, allowHttpNodeUrl: boolean): string | undefined {
-  const fits = (scheme: NodeUrlScheme) => typeof url === "string" && new RegExp(nodeUrlPattern(scheme)).test(url);
-  return fits("https") || (allowHttpNodeUrl && fits("http"))
-    ? undefined
-    : inPropTerms(RULE_MESSAGES.wallarm_node_url("allowHttpNodeUrl: true"));
+  return fitsNodeUrl(url, allowHttpNodeUrl) ? undefined : inPropTerms(RULE_MESSAGES.wallarm_node_url(ALLOW_HTTP_PROP));
+}
+
+/**
+ * The rules of node_urls_by_region at synth, in the props' words (`nodeUrlsByRegion`), in the
+ * module's order: region names, then how many URLs, then each URL as `wallarmNodeUrl`'s; undefined
+ * when they hold. A value that is no map at all is left to the handler's check, which says so.
+ */
+export function nodeUrlsByRegionPropProblem(byRegion: unknown, allowHttpNodeUrl: boolean): string | undefined {
+  if (typeof byRegion !== "object" || byRegion === null || Array.isArray(byRegion)) return undefined;
+  const messages = RULE_MESSAGES.node_urls_by_region;
+  const rules: ReadonlyArray<[fits: (region: string, urls: unknown) => boolean, message: (regions: string) => string]> = [
+    [(region) => new RegExp(REGION_NAME_PATTERN).test(region), messages.regions],
+    [(_, urls) => Array.isArray(urls) && urls.length >= 1 && urls.length <= MAX_URLS_PER_REGION, messages.counts],
+    // A list that is no list is the count rule's to report, as in the module.
+    [
+      (_, urls) => !Array.isArray(urls) || urls.every((url) => fitsNodeUrl(url, allowHttpNodeUrl)),
+      (regions) => messages.urls(ALLOW_HTTP_PROP, regions),
+    ],
+  ];
+  // Sorted, as Terraform lists a map: the module's message names them in the same order.
+  const entries = Object.entries(byRegion as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [fits, message] of rules) {
+    const regions = entries.filter(([region, urls]) => !fits(region, urls)).map(([region]) => JSON.stringify(region));
+    if (regions.length > 0) return inPropTerms(message(regions.join(", ")));
+  }
+  return undefined;
+}
+
+/** Both node URL settings at synth (see above); undefined when they hold. */
+export function nodeUrlsPropProblem(props: {
+  readonly wallarmNodeUrl: string;
+  readonly nodeUrlsByRegion?: unknown;
+  readonly allowHttpNodeUrl?: boolean;
+}): string | undefined {
+  const allowHttp = props.allowHttpNodeUrl ?? false;
+  return nodeUrlPropProblem(props.wallarmNodeUrl, allowHttp) ?? nodeUrlsByRegionPropProblem(props.nodeUrlsByRegion, allowHttp);
 }
 
 /** The function settings a construct takes, in the modules' terms. */

@@ -15,6 +15,14 @@ export interface HandlerSettingsProps {
    */
   readonly wallarmNodeUrl: string;
   /**
+   * Nodes tried in order before wallarm_node_url, by the AWS region a function instance runs in.
+   *
+   * Must be a map from AWS region names to lists of 1 to 3 node URLs, for example {"eu-west-1": ["https://wallarm-eu.example.com"]}.
+   *
+   * @defaultValue `{}`
+   */
+  readonly nodeUrlsByRegion?: Readonly<Record<string, readonly string[]>>;
+  /**
    * "inline" waits for the node's verdict and blocks what it blocks; "async" sends a copy only.
    *
    * Must be "inline" or "async".

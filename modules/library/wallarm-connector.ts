@@ -10,15 +10,16 @@ import { handlerConfigFromProps, type HandlerSettingsProps } from "./handler-set
 import { IamTrust } from "./iam-trust";
 import { archiveProviderAtSynth, LambdaEdge } from "./lambda-edge";
 import { RUNTIMES } from "./trigger-limits";
-import { functionSettingsProblem, inPropTerms, nodeUrlPropProblem, type Trigger } from "./function-rules";
+import { functionSettingsProblem, inPropTerms, nodeUrlsPropProblem, type Trigger } from "./function-rules";
 import { BUNDLE_DIR } from "./bundles";
 
 export interface WallarmConnectorProps extends HandlerSettingsProps {
   /** Functions `<namePrefix>-request` and `-response`, role `<namePrefix>-edge`: unique per connector in an account. */
   readonly namePrefix: string;
   /**
-   * Accept an http:// wallarmNodeUrl (the modules' allow_http_node_url); default false: only
-   * https://. For tests only: traffic to the node would be unencrypted.
+   * Accept http:// node URLs in wallarmNodeUrl and nodeUrlsByRegion (the modules'
+   * allow_http_node_url); default false: only https://. For tests only: traffic to the node
+   * would be unencrypted.
    */
   readonly allowHttpNodeUrl?: boolean;
   /**
@@ -68,8 +69,8 @@ export class WallarmConnector extends Construct {
   constructor(scope: Construct, id: string, props: WallarmConnectorProps) {
     super(scope, id);
     const trigger = props.trigger ?? "origin";
-    // Before the handler's own check, which admits http: this rule names the way to allow it.
-    const urlProblem = nodeUrlPropProblem(props.wallarmNodeUrl, props.allowHttpNodeUrl ?? false);
+    // Before the handler's own check, which admits http: these rules name the way to allow it.
+    const urlProblem = nodeUrlsPropProblem(props);
     if (urlProblem) throw new Error(urlProblem);
     const handlerConfig = handlerConfigFromProps(props);
     const settings = {

@@ -20,14 +20,20 @@ export interface EdgeFunction {
   remove(): void;
 }
 
+/** An object's keys sorted, at every level (node_urls_by_region's regions too), as jsonencode writes maps. */
+const keysSorted = (_key: string, value: unknown): unknown =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value;
+
 /**
  * config.json byte for byte as the lambda-edge module writes it with Terraform's jsonencode:
  * every key, sorted, and <, >, &, U+2028, U+2029 escaped as Go's encoder does.
  */
 export function configJson(settings: Partial<HandlerConfig> & Pick<HandlerConfig, "wallarm_node_url">): string {
   const full: HandlerConfig = { ...CONFIG_DEFAULTS, ...settings };
-  const sorted = Object.fromEntries([...CONFIG_KEYS].sort().map((key) => [key, full[key]]));
-  return JSON.stringify(sorted).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const known = Object.fromEntries(CONFIG_KEYS.map((key) => [key, full[key]]));
+  return JSON.stringify(known, keysSorted).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function lambdaContext(name: string, timeoutMs: number): Context {

@@ -1,6 +1,7 @@
 locals {
   handler_config = {
     wallarm_node_url            = var.wallarm_node_url
+    node_urls_by_region         = var.node_urls_by_region
     wallarm_mode                = var.wallarm_mode
     node_timeout_ms             = var.node_timeout_ms
     fail_open                   = var.fail_open

@@ -28,6 +28,39 @@ variable "wallarm_node_url" {
   }
 }
 
+variable "node_urls_by_region" {
+  description = "Nodes tried in order before wallarm_node_url, by the AWS region a function instance runs in."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for region, urls in var.node_urls_by_region : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", region))
+    ])
+    error_message = "node_urls_by_region must be keyed by AWS region names in lowercase, such as \"us-east-1\" or \"ap-northeast-1\": not so for ${join(", ", [for region, urls in var.node_urls_by_region : jsonencode(region) if !can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", region))])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for region, urls in var.node_urls_by_region : try(length(urls) >= 1 && length(urls) <= 3, false)
+    ])
+    error_message = "node_urls_by_region must list 1 to 3 node URLs for each region, in the order to try them, for example { \"eu-west-1\" = [\"https://wallarm-eu-1.example.com\", \"https://wallarm-eu-2.example.com\"] }: not so for ${join(", ", [for region, urls in var.node_urls_by_region : jsonencode(region) if !try(length(urls) >= 1 && length(urls) <= 3, false)])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for region, urls in var.node_urls_by_region : alltrue([
+        for url in coalesce(urls, []) : (
+          can(regex("^https://[^/?#@\\t\\n\\v\\f\\r ]+(/[^?#\\t\\n\\v\\f\\r ]*)?$", url)) ||
+          (var.allow_http_node_url && can(regex("^http://[^/?#@\\t\\n\\v\\f\\r ]+(/[^?#\\t\\n\\v\\f\\r ]*)?$", url)))
+        )
+      ])
+    ])
+    error_message = "node_urls_by_region must list https:// URLs without query, fragment or credentials, for example { \"eu-west-1\" = [\"https://wallarm-eu.example.com\"] }: not so for ${join(", ", [for region, urls in var.node_urls_by_region : jsonencode(region) if !alltrue([for url in coalesce(urls, []) : can(regex("^https://[^/?#@\\t\\n\\v\\f\\r ]+(/[^?#\\t\\n\\v\\f\\r ]*)?$", url)) || (var.allow_http_node_url && can(regex("^http://[^/?#@\\t\\n\\v\\f\\r ]+(/[^?#\\t\\n\\v\\f\\r ]*)?$", url)))])])}. http:// is accepted only with allow_http_node_url = true, which is meant for testing (traffic to the node is then unencrypted)."
+  }
+}
+
 variable "node_timeout_ms" {
   description = "Milliseconds to wait for the node's verdict; at most the function timeout less 500 ms."
   type        = number
@@ -55,7 +88,7 @@ variable "node_ca_pem" {
 }
 
 variable "allow_http_node_url" {
-  description = "Accept an http:// wallarm_node_url. For tests only: traffic to the node would be unencrypted."
+  description = "Accept http:// in wallarm_node_url and node_urls_by_region. For tests only: traffic to the node is unencrypted."
   type        = bool
   default     = false
 }

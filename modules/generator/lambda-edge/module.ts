@@ -29,10 +29,29 @@ const withinLimits = (name: keyof typeof CONFIG_LIMITS) => {
     },
   ];
 };
-const nodeUrl = (scheme: NodeUrlScheme) => `can(regex(${JSON.stringify(nodeUrlPattern(scheme))}, var.wallarm_node_url))`;
+/** Whether `url` (an expression) is a node URL of `scheme`. */
+const isNodeUrl = (scheme: NodeUrlScheme, url: string) => `can(regex(${JSON.stringify(nodeUrlPattern(scheme))}, ${url}))`;
+/** The node URL rule of every node URL: https, or http with allow_http_node_url. */
+const nodeUrl = (url: string) => `${isNodeUrl("https", url)} || (var.allow_http_node_url && ${isNodeUrl("http", url)})`;
+
+/**
+ * A rule each region's entry of node_urls_by_region must keep: `fits`, a call reading `region` and
+ * `urls`. The message names the regions that break it, quoted: in a map, the only way to find them.
+ */
+function regionUrlsRule(fits: string, message: (regions: string) => string): Validation {
+  const entries = "for region, urls in var.node_urls_by_region";
+  return {
+    condition: `alltrue([${entries} : ${fits}])`,
+    message: message(`\${join(", ", [${entries} : jsonencode(region) if !${fits}])}`),
+  };
+}
+
+const REGION_URLS = SETTINGS.node_urls_by_region;
+const REGION_URLS_MESSAGES = RULE_MESSAGES.node_urls_by_region;
 
 const TERRAFORM_TYPES: Record<SettingKind, string> = {
   url: "string",
+  region_urls: "map(list(string))",
   choice: "string",
   integer: "number",
   boolean: "bool",
@@ -98,6 +117,8 @@ function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec 
     description:
       spec.kind === "integer" && !rules ? `${spec.description} A whole number from ${spec.min} to ${spec.max}.` : spec.description,
     ...("default" in spec ? { default: structuredClone(spec.default ?? null) as VariableSpec["default"] } : {}),
+    // null means the default map, not a value the validations would have to step around.
+    ...(spec.kind === "region_urls" ? { nullable: false } : {}),
     ...(validations.length > 0 ? { validations } : {}),
     section: spec.section,
   };
@@ -105,11 +126,15 @@ function settingVariable(name: SettingName, rules?: Validation[]): VariableSpec 
 
 /** The settings whose validation knows more than their kind: other variables, the trigger's limits. */
 const SETTING_RULES: Partial<Record<SettingName, Validation[]>> = {
-  wallarm_node_url: [
-    {
-      condition: `${nodeUrl("https")} || (var.allow_http_node_url && ${nodeUrl("http")})`,
-      message: RULE_MESSAGES.wallarm_node_url("allow_http_node_url = true"),
-    },
+  wallarm_node_url: [{ condition: nodeUrl("var.wallarm_node_url"), message: RULE_MESSAGES.wallarm_node_url("allow_http_node_url = true") }],
+  node_urls_by_region: [
+    regionUrlsRule(`can(regex(${JSON.stringify(REGION_URLS.pattern)}, region))`, REGION_URLS_MESSAGES.regions),
+    // try: a region given null has no length (&& does not short-circuit in Terraform).
+    regionUrlsRule(`try(length(urls) >= 1 && length(urls) <= ${REGION_URLS.max}, false)`, REGION_URLS_MESSAGES.counts),
+    // A null list is the count rule's to report.
+    regionUrlsRule(`alltrue([for url in coalesce(urls, []) : ${nodeUrl("url")}])`, (regions) =>
+      REGION_URLS_MESSAGES.urls("allow_http_node_url = true", regions),
+    ),
   ],
   node_timeout_ms: [
     {
@@ -149,7 +174,7 @@ export const LAMBDA_EDGE_VARIABLES = {
   allow_http_node_url: {
     section: "Node",
     type: "bool",
-    description: "Accept an http:// wallarm_node_url. For tests only: traffic to the node would be unencrypted.",
+    description: "Accept http:// in wallarm_node_url and node_urls_by_region. For tests only: traffic to the node is unencrypted.",
     default: false,
   },
   trigger: {
