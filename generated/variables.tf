@@ -527,7 +527,7 @@ variable "role_permissions_boundary" {
 }
 
 variable "role_policy_arns" {
-  description = "ARNs of managed policies to attach to the role besides its own log policy (for example X-Ray or a KMS key policy). Attached by position (count), so ARNs unknown at plan are fine."
+  description = "Managed policy ARNs attached besides the log policy (X-Ray, KMS, ...); ARNs unknown at plan are fine."
   type        = list(string)
   default     = []
   nullable    = false
@@ -742,7 +742,7 @@ variable "comment" {
 ################################################################################
 
 variable "logging_bucket" {
-  description = "Domain name of the S3 bucket for CloudFront standard access logs, such as my-logs.s3.amazonaws.com (aws_s3_bucket's bucket_domain_name; the bucket needs ACLs enabled). null turns access logging off."
+  description = "bucket_domain_name of the S3 bucket (ACLs enabled) for CloudFront access logs; null: no access logs."
   type        = string
   default     = null
 

@@ -54,7 +54,7 @@ variable "response_function_qualified_arn" {
 }
 
 variable "associate_response_function" {
-  description = "Associate the response function on response_event_type: pass the lambda-edge module's create_response_function. false leaves that event free for your own function. The association map's keys come from this and the event types, never from the ARNs, so they are known at plan even when the functions are created in the same apply."
+  description = "Associate the response function (the lambda-edge module's create_response_function); false leaves its event free."
   type        = bool
   default     = true
   nullable    = false
@@ -96,7 +96,7 @@ variable "response_event_type" {
 }
 
 variable "trigger" {
-  description = "Trigger the functions were built for (the lambda-edge module's trigger): \"viewer\" or \"origin\". When set, request_event_type and response_event_type must be its events; null skips the check."
+  description = "The functions' trigger, \"viewer\" or \"origin\": the event types must be its events; null skips the check."
   type        = string
   default     = null
 
@@ -330,7 +330,7 @@ variable "comment" {
 ################################################################################
 
 variable "logging_bucket" {
-  description = "Domain name of the S3 bucket for CloudFront standard access logs, such as my-logs.s3.amazonaws.com (aws_s3_bucket's bucket_domain_name; the bucket needs ACLs enabled). null turns access logging off."
+  description = "bucket_domain_name of the S3 bucket (ACLs enabled) for CloudFront access logs; null: no access logs."
   type        = string
   default     = null
 

@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "name_prefix" {
-  description = "Prefix of the connector's names: the role is <name_prefix>-edge and the functions <name_prefix>-request and <name_prefix>-response unless name or function_names say otherwise. Use the lambda-edge module's name_prefix, so two connectors in one account get two roles."
+  description = "The lambda-edge module's name_prefix: the role is <name_prefix>-edge unless name says otherwise."
   type        = string
   default     = "wallarm-connector"
 
@@ -77,7 +77,7 @@ variable "permissions_boundary" {
 }
 
 variable "policy_arns" {
-  description = "ARNs of managed policies to attach to the role besides its own log policy (for example X-Ray or a KMS key policy). Attached by position (count), so ARNs unknown at plan are fine."
+  description = "Managed policy ARNs attached besides the log policy (X-Ray, KMS, ...); ARNs unknown at plan are fine."
   type        = list(string)
   default     = []
   nullable    = false
@@ -95,7 +95,7 @@ variable "policy_arns" {
 ################################################################################
 
 variable "function_names" {
-  description = "Names of the Lambda@Edge functions that use the role; null means <name_prefix>-request and <name_prefix>-response. The role may write only to their log groups, /aws/lambda/us-east-1.<name>, in any region."
+  description = "Functions whose logs the role may write; null: <name_prefix>-request and <name_prefix>-response."
   type        = list(string)
   default     = null
 

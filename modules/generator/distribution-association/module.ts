@@ -129,7 +129,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
     section: "Functions",
     type: "bool",
     description:
-      "Associate the response function on response_event_type: pass the lambda-edge module's create_response_function. false leaves that event free for your own function. The association map's keys come from this and the event types, never from the ARNs, so they are known at plan even when the functions are created in the same apply.",
+      "Associate the response function (the lambda-edge module's create_response_function); false leaves its event free.",
     default: true,
     nullable: false,
   },
@@ -168,7 +168,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
     section: "Functions",
     type: "string",
     description:
-      'Trigger the functions were built for (the lambda-edge module\'s trigger): "viewer" or "origin". When set, request_event_type and response_event_type must be its events; null skips the check.',
+      'The functions\' trigger, "viewer" or "origin": the event types must be its events; null skips the check.',
     default: null,
     validations: [
       {
@@ -302,7 +302,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
     section: "Logging",
     type: "string",
     description:
-      "Domain name of the S3 bucket for CloudFront standard access logs, such as my-logs.s3.amazonaws.com (aws_s3_bucket's bucket_domain_name; the bucket needs ACLs enabled). null turns access logging off.",
+      "bucket_domain_name of the S3 bucket (ACLs enabled) for CloudFront access logs; null: no access logs.",
     default: null,
     validations: [
       {

@@ -15,7 +15,7 @@ export const IAM_TRUST_VARIABLES = {
     section: "Role",
     type: "string",
     description:
-      "Prefix of the connector's names: the role is <name_prefix>-edge and the functions <name_prefix>-request and <name_prefix>-response unless name or function_names say otherwise. Use the lambda-edge module's name_prefix, so two connectors in one account get two roles.",
+      "The lambda-edge module's name_prefix: the role is <name_prefix>-edge unless name says otherwise.",
     default: "wallarm-connector",
     validations: [
       {
@@ -90,7 +90,7 @@ export const IAM_TRUST_VARIABLES = {
     section: "Role",
     type: "list(string)",
     description:
-      "ARNs of managed policies to attach to the role besides its own log policy (for example X-Ray or a KMS key policy). Attached by position (count), so ARNs unknown at plan are fine.",
+      "Managed policy ARNs attached besides the log policy (X-Ray, KMS, ...); ARNs unknown at plan are fine.",
     default: [],
     nullable: false,
     validations: [
@@ -105,7 +105,7 @@ export const IAM_TRUST_VARIABLES = {
     section: "Functions",
     type: "list(string)",
     description:
-      "Names of the Lambda@Edge functions that use the role; null means <name_prefix>-request and <name_prefix>-response. The role may write only to their log groups, /aws/lambda/us-east-1.<name>, in any region.",
+      "Functions whose logs the role may write; null: <name_prefix>-request and <name_prefix>-response.",
     default: null,
     validations: [
       {
