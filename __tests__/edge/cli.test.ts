@@ -33,11 +33,31 @@ function startCli(...args: string[]): Promise<string> {
   });
 }
 
-async function shownConfig(url: string): Promise<Record<string, unknown>> {
+async function shown(url: string): Promise<{ config: Record<string, unknown>; region?: string }> {
   const reply = await send(url, "/", { method: "GET", headers: { "X-Test": "show-event" } });
   expect(reply.status).toBe(200);
-  return (JSON.parse(reply.body.toString()) as { config: Record<string, unknown> }).config;
+  return JSON.parse(reply.body.toString()) as { config: Record<string, unknown>; region?: string };
 }
+const shownConfig = async (url: string): Promise<Record<string, unknown>> => (await shown(url)).config;
+
+test("--region sets the functions' AWS_REGION and --region-node lists that region's nodes, in order", async () => {
+  const url = await startCli(
+    ...["--node", "https://central.example.com", "--region", "eu-west-1"],
+    ...["--region-node", "https://eu-1.example.com", "--region-node", "https://eu-2.example.com"],
+  );
+  const { config, region } = await shown(url);
+  expect(region).toBe("eu-west-1");
+  expect(config).toMatchObject({
+    wallarm_node_url: "https://central.example.com",
+    node_urls_by_region: { "eu-west-1": ["https://eu-1.example.com", "https://eu-2.example.com"] },
+  });
+}, 30_000);
+
+test("without --region the functions run in us-east-1 with wallarm_node_url alone", async () => {
+  const { config, region } = await shown(await startCli("--node", "http://127.0.0.1:9"));
+  expect(region).toBe("us-east-1");
+  expect(config).toMatchObject({ node_urls_by_region: {} });
+}, 30_000);
 
 test("--breaker-threshold and --breaker-cooldown-ms set the circuit breaker keys", async () => {
   const url = await startCli("--node", "http://127.0.0.1:9", "--breaker-threshold", "3", "--breaker-cooldown-ms", "2500");

@@ -10,6 +10,10 @@ const USAGE = `Usage: npm run edge -- --node URL [options]
 Runs the Lambda@Edge bundles (request.js, response.js) as CloudFront would, in front of an origin.
 
   --node URL                 Wallarm node (config wallarm_node_url)             [required]
+  --region NAME              AWS_REGION of the functions, as Lambda@Edge sets it for the
+                             replica that runs (the region nearest the viewer)   [us-east-1]
+  --region-node URL          a node of that region, tried before --node (config
+                             node_urls_by_region); repeat for several, in order
   --origin URL               origin to proxy to                     [http://127.0.0.1:8000]
   --port N                   port to listen on, 127.0.0.1 only                       [8080]
   --trigger viewer|origin    associate the functions with viewer or origin events [viewer]
@@ -55,6 +59,8 @@ async function main(): Promise<void> {
     parsed = parseArgs({
       options: {
         node: { type: "string" },
+        region: { type: "string", default: "us-east-1" },
+        "region-node": { type: "string", multiple: true, default: [] },
         origin: { type: "string", default: "http://127.0.0.1:8000" },
         port: { type: "string", default: "8080" },
         trigger: { type: "string", default: "viewer" },
@@ -98,6 +104,10 @@ async function main(): Promise<void> {
     skip_methods: list(parsed["skip-methods"]),
   };
 
+  // The functions run in this process: they read AWS_REGION when loaded, as in Lambda.
+  process.env.AWS_REGION = parsed.region;
+  const regionNodes = parsed["region-node"];
+
   const edge = await startEdge({
     bundleDir: parsed["bundle-dir"],
     origin: parsed.origin,
@@ -107,6 +117,7 @@ async function main(): Promise<void> {
     port: integer("port", parsed.port),
     config: {
       wallarm_node_url: parsed.node,
+      ...(regionNodes.length > 0 ? { node_urls_by_region: { [parsed.region]: regionNodes } } : {}),
       wallarm_mode: mode,
       fail_open: !parsed["fail-closed"],
       ...(nodeTimeout === undefined ? {} : { node_timeout_ms: nodeTimeout }),
@@ -120,7 +131,8 @@ async function main(): Promise<void> {
     onRequest: (viewer, outcome) => console.log(`${new Date().toISOString()}  ${logLine(viewer, outcome)}`),
   });
   console.log(`local edge on ${edge.url}  (${trigger} trigger, ${mode} mode, fail-${parsed["fail-closed"] ? "closed" : "open"})`);
-  console.log(`  origin ${parsed.origin}   node ${parsed.node}   bundles ${parsed["bundle-dir"]}`);
+  const nodes = [...regionNodes, parsed.node].join(", then ");
+  console.log(`  origin ${parsed.origin}   nodes ${nodes} (${parsed.region})   bundles ${parsed["bundle-dir"]}`);
   const stop = (): void => {
     void edge.close().then(() => process.exit(0));
   };
