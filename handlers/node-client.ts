@@ -23,7 +23,12 @@ export type WaitOutcome = { kind: "answered"; status: number } | Failure;
 export type SendOutcome =
   | WaitOutcome
   /** The request was handed to the kernel (fire-and-forget mode). */
-  | { kind: "sent" };
+  | { kind: "sent" }
+  /**
+   * Not on the wire within the flush time (a slow handshake, a busy connection): it goes on in
+   * the background, and onLost or onAnswer tells its fate.
+   */
+  | { kind: "pending" };
 
 export interface SendOptions {
   /** true: resolve with the node's status. false: resolve once the request is on the wire. */
@@ -33,10 +38,12 @@ export interface SendOptions {
   /** Flush mode: the longest the caller waits for the request to reach the socket. */
   flushMs?: number;
   /**
-   * Flush mode: called when a request already reported "sent" is finally lost (its connection
-   * failed before any answer, and the one retry failed too), possibly after the handler returned.
+   * Flush mode: called when a request already reported "sent" or "pending" is finally lost (its
+   * connection failed before any answer, and the one retry failed too; or, pending, it never
+   * reached the wire before the timeout), possibly after the handler returned. `onWire`: whether
+   * it had reached the wire.
    */
-  onLost?: (failure: Failure) => void;
+  onLost?: (failure: Failure, onWire: boolean) => void;
   /** Flush mode: the node's status for a request already reported "sent", when it arrives. */
   onAnswer?: (status: number) => void;
 }
@@ -101,14 +108,19 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
       let exchange: Exchange | undefined;
       let flushTimer: NodeJS.Timeout | undefined;
       let timedOut = false;
+      let onWire = false;
+      /** The caller has returned: what becomes of the request now goes to onLost / onAnswer. */
+      const inBackground = (): boolean => settled?.kind === "sent" || settled?.kind === "pending";
       // unref: a request left running in the background must not keep a process alive.
       const timer = setTimeout(() => {
         timedOut = true;
         exchange?.abort();
+        // Never on the wire: lost. On the wire, the node holds it: not lost, even unanswered.
+        if (settled?.kind === "pending" && !onWire) opts.onLost?.({ kind: "failed", reason: "timeout" }, false);
         settle({ kind: "failed", reason: "timeout" });
       }, timeLeft()).unref();
       if (!opts.waitForAnswer) {
-        flushTimer = setTimeout(() => settle({ kind: "failed", reason: "timeout", code: "FLUSH_TIMEOUT" }), opts.flushMs ?? 100).unref();
+        flushTimer = setTimeout(() => settle({ kind: "pending" }), opts.flushMs ?? 100).unref();
       }
 
       const failed = (err: NodeJS.ErrnoException): void => {
@@ -116,8 +128,8 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
         const failure: Failure = { kind: "failed", reason: classify(err), ...(err.code ? { code: err.code } : {}) };
         if (failure.reason === "dns_failure" || failure.reason === "connection_refused") target.forgetAddress();
         // A copy the node says it processed is not lost, even if its answer never came.
-        if (settled?.kind === "sent") {
-          if (!exchange?.processed()) opts.onLost?.(failure);
+        if (inBackground()) {
+          if (!exchange?.processed()) opts.onLost?.(failure, onWire);
         } else settle(failure);
       };
 
@@ -129,13 +141,15 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
         }
         if (!opts.waitForAnswer) {
           void ex.written.then((err) => {
-            if (err === undefined) settle({ kind: "sent" });
+            if (err !== undefined) return;
+            onWire = true;
+            settle({ kind: "sent" });
           });
         }
         void ex.answer.then((result) => {
           if (typeof result === "number") {
             clearTimeout(timer);
-            if (settled?.kind === "sent") opts.onAnswer?.(result);
+            if (inBackground()) opts.onAnswer?.(result);
             settle({ kind: "answered", status: result });
             return;
           }
@@ -148,8 +162,8 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
               ? attempt(req, { ...opts, waitForAnswer: true }, Date.now() + opts.timeoutMs, false)
               : attempt(req, opts, Math.max(deadline, Date.now() + 1), false);
             void retry.then((outcome) => {
-              if (settled?.kind !== "sent") settle(outcome);
-              else if (outcome.kind === "failed") opts.onLost?.(outcome);
+              if (!inBackground()) settle(outcome);
+              else if (outcome.kind === "failed") opts.onLost?.(outcome, onWire);
               else if (outcome.kind === "answered") opts.onAnswer?.(outcome.status);
             });
             return;

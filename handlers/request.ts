@@ -52,7 +52,7 @@ const handler = async (event: CloudFrontRequestEvent, context?: Context): Promis
     }
     if (async) {
       // Async mode never changes traffic, whatever fail_open says: the copy is best effort.
-      const events = { lost: "node_copy_lost", refused: "node_copy_refused" };
+      const events = { lost: "node_copy_lost", refused: "node_copy_refused", pending: "node_copy_pending" };
       await sendAndForget(rt, (node) => mirrorRequest(view, node.prefix, config.wallarm_mode), events, fields);
       return view.request;
     }

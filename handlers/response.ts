@@ -18,7 +18,7 @@ const handler = async (event: CloudFrontResponseEvent, _context?: Context): Prom
     if (admit(rt, view.eventType, view.request) !== "Send") return response;
     const fields = { request_id: view.requestId, event_type: view.eventType };
     const report = (node: Node) => responseReport(view, node.url.host, node.prefix, rt.config.wallarm_mode);
-    await sendAndForget(rt, report, { lost: "node_report_failed", refused: "node_report_refused" }, fields);
+    await sendAndForget(rt, report, { lost: "node_report_failed", refused: "node_report_refused", pending: "node_report_pending" }, fields);
   } catch (err) {
     log("error", "internal_error", { request_id: requestIdOf(event), reason: String(err), action: "pass" });
   }

@@ -34,14 +34,21 @@ export interface ForgetEvents {
   lost: string;
   /** The node answered with no verdict (400, 431, 5xx, ...): it did not analyse it. */
   refused: string;
+  /**
+   * Not on the wire when the flush time ran out: it goes on in the background, and a line
+   * follows only if it is then lost. One line now, so a copy whose container is never thawed
+   * is not lost without one.
+   */
+  pending: string;
 }
 
 /**
  * Sends without waiting for the answer (the async copy, the response report) to the first node
  * whose breaker lets it through, and to the next when that one cannot be reached: returns once
- * the request is on the wire. A request finally lost, before or after the handler returned, is
- * logged once and counted; so is one the node refuses. Only a request that never reached the
- * wire counts towards a breaker: a viewer can make the node reset or stall what it received.
+ * the request is on the wire, or the flush time is over (then it is logged pending and goes on
+ * in the background). A request finally lost, before or after the handler returned, is logged
+ * once and counted; so is one the node refuses. Only a request that never reached the wire
+ * counts towards a breaker: a viewer can make the node reset or stall what it received.
  */
 export async function sendAndForget(
   rt: ReadyRuntime,
@@ -71,9 +78,18 @@ export async function sendAndForget(
       waitForAnswer: false,
       timeoutMs: rt.config.node_timeout_ms,
       flushMs: Math.min(rt.config.node_timeout_ms, FLUSH_MS),
-      onLost: (failure) => lost(failure.reason, failure.code, "after_send", node),
+      onLost: (failure, onWire) => {
+        lost(failure.reason, failure.code, onWire ? "after_send" : "send", node);
+        if (!onWire) node.guard.record(false, failure.reason);
+      },
       onAnswer: answered,
     });
+    if (outcome.kind === "pending") {
+      // Neither sent nor failed yet: no other node (that would send it twice), no breaker count.
+      const where = rt.nodes.length > 1 ? { node: node.url.host } : {};
+      log("warn", events.pending, { ...fields, ...where, flush_ms: Math.min(rt.config.node_timeout_ms, FLUSH_MS) });
+      return;
+    }
     if (outcome.kind !== "failed") {
       node.guard.record(true);
       rt.answeredBy(index);

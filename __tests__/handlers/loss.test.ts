@@ -5,6 +5,7 @@
 // as Lambda freezes a container, and the node must already hold the copy.
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from "aws-lambda";
 import { spawn } from "node:child_process";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { H2Node, startH2Node } from "../../tools/h2-node";
 import { LAMBDA_ENTRY, lambdaFolder } from "../../tools/lambda-folder";
@@ -182,10 +183,10 @@ describe("a node that goes away with copies pending over HTTP/2", () => {
     for (let i = 0; i < 3; i++) await handler(requestEvent({ requestId: `gone-${i}` }), context);
     await h2.waitForRequests(3);
     h2.dropConnections(abrupt);
-    // A copy is logged lost once: when the node vanished with it or, on a loaded machine, already
-    // at the send if it missed the flush budget. Only the vanished node loses copies it received.
-    const lostLines = (): Array<Record<string, unknown>> =>
-      logs.lines().filter((l) => l.event === "node_copy_lost" && (abrupt || !missedFlushBudget(l)));
+    // A copy is logged lost once, when the node vanished with it (one that missed the flush budget
+    // on a loaded machine is logged pending, a line of its own). Only the vanished node loses
+    // copies it received.
+    const lostLines = (): Array<Record<string, unknown>> => logs.lines().filter((l) => l.event === "node_copy_lost");
     await until(() => lostLines().length >= lost, `${lost} lost line(s)`);
     // Absence check: no more lines than expected. A slow run can only hide one.
     await new Promise((r) => setTimeout(r, 100));
@@ -194,5 +195,89 @@ describe("a node that goes away with copies pending over HTTP/2", () => {
         .map((l) => l.request_id)
         .sort(),
     ).toEqual(abrupt ? ["gone-0", "gone-1", "gone-2"] : []);
+  });
+});
+
+describe("a copy not on the wire when the flush time runs out", () => {
+  // TLS: the request is written only once the handshake, held by the relay, is done.
+  let tlsNode: RecordingNode;
+  let caPem: string;
+  beforeAll(async () => {
+    const pki = makePki();
+    caPem = pki.caPem;
+    tlsNode = await startRecordingNode({ tls: pki });
+  });
+  afterAll(() => tlsNode.stop());
+
+  /**
+   * A TCP relay to `target` that holds each connection `holdMs` before connecting it (a slow
+   * handshake, as with a far node); `holdMs` Infinity never connects.
+   */
+  async function slowRelay(target: number, holdMs: number): Promise<{ port: number; close(): void }> {
+    const sockets = new Set<Socket>();
+    const server = createServer((viewer) => {
+      sockets.add(viewer);
+      viewer.pause();
+      if (holdMs === Infinity) return;
+      setTimeout(() => {
+        const upstream = connect(target, "127.0.0.1", () => {
+          viewer.pipe(upstream).pipe(viewer);
+          viewer.resume();
+        });
+        sockets.add(upstream);
+        upstream.on("error", () => viewer.destroy());
+        viewer.on("error", () => upstream.destroy());
+      }, holdMs);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address() as AddressInfo;
+    return { port: address.port, close: () => (sockets.forEach((s) => s.destroy()), server.close()) };
+  }
+
+  test("logged pending, delivered after, neither lost nor counted against the node", async () => {
+    const relay = await slowRelay(tlsNode.port, 300); // well past the 100 ms flush time
+    try {
+      const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+        wallarm_node_url: `https://127.0.0.1:${relay.port}`,
+        node_ca_pem: caPem,
+        wallarm_mode: "async",
+        circuit_breaker_threshold: 1,
+      });
+      const before = tlsNode.requests.length;
+      const event = requestEvent({ requestId: "slow-1" });
+      expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+      expect(logs.lines()).toEqual([expect.objectContaining({ event: "node_copy_pending", request_id: "slow-1", flush_ms: 100 })]);
+      const [delivered] = (await tlsNode.waitForRequests(before + 1)).slice(before);
+      expect(idOf(delivered.headers)).toBe("slow-1");
+      // Absence check: delivered, so no lost line and no breaker trip may follow (threshold 1).
+      // A slow run can only hide one.
+      await new Promise((r) => setTimeout(r, 100));
+      expect(logs.lines().map((l) => l.event)).toEqual(["node_copy_pending"]);
+    } finally {
+      relay.close();
+    }
+  });
+
+  test("logged pending, then lost once when it never reaches the wire, and counted against the node", async () => {
+    const relay = await slowRelay(tlsNode.port, Infinity);
+    try {
+      const handler = await coldStart<CloudFrontRequestEvent, CloudFrontRequestResult>("request", {
+        wallarm_node_url: `https://127.0.0.1:${relay.port}`,
+        node_ca_pem: caPem,
+        wallarm_mode: "async",
+        node_timeout_ms: 300,
+        circuit_breaker_threshold: 1,
+      });
+      const event = requestEvent({ requestId: "never-1" });
+      expect(await handler(event, context)).toBe(event.Records[0].cf.request);
+      await until(() => logs.lines().length >= 3, "the lost line and the breaker's");
+      expect(logs.lines()).toEqual([
+        expect.objectContaining({ event: "node_copy_pending", request_id: "never-1" }),
+        expect.objectContaining({ event: "node_copy_lost", request_id: "never-1", reason: "timeout", phase: "send" }),
+        expect.objectContaining({ event: "breaker_open", failures: 1 }),
+      ]);
+    } finally {
+      relay.close();
+    }
   });
 });

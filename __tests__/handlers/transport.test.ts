@@ -173,15 +173,14 @@ test("a stream the node resets twice is a lost copy, tried twice, logged once", 
   expect(await handler(event, context)).toBe(event.Records[0].cf.request);
   await h2.waitForRequests(before + 2);
   const lines = (): Array<Record<string, unknown>> => logs.lines().filter((l) => l.request_id === "reset-1");
-  await until(() => lines().length > 0, "the lost copy's line");
+  await until(() => lines().some((l) => l.event === "node_copy_lost"), "the lost copy's line");
   // Absence check: no second line for the same copy. A slow run can only hide one.
   await new Promise((r) => setTimeout(r, 100));
   expect(h2.requests.slice(before).map((r) => r.protocol)).toEqual(["h2", "h2"]);
-  // Once, after the send, for the resets; on a loaded machine a copy that missed the flush budget
-  // is reported at the send instead, and nothing more is.
-  const [line] = lines();
-  const once = missedFlushBudget(line) ? { phase: "send" } : { reason: "connection_reset", phase: "after_send" };
-  expect(lines()).toEqual([expect.objectContaining({ event: "node_copy_lost", ...once })]);
+  // Once, after the send, for the resets (a loaded machine may add a pending line before it).
+  expect(lines().filter((l) => !missedFlushBudget(l))).toEqual([
+    expect.objectContaining({ event: "node_copy_lost", reason: "connection_reset", phase: "after_send" }),
+  ]);
   expect(logged().filter((l) => l.request_id !== "reset-1")).toEqual([]);
 });
 
