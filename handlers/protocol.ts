@@ -118,31 +118,43 @@ export function mirrorRequest(view: RequestEventView, prefix: string, mode: Wall
   const { request } = view;
   const body = decodeBody(request.body);
   const original = headerPairs(request.headers);
-  const names = original.map(([key]) => key.toLowerCase());
-  const dropped = (name: string): boolean => CONNECTION_HEADERS.has(name) || isConnectorHeader(name);
+  // One pass to name each header and judge it, one to copy: no closures or arrays beyond these.
+  const names: string[] = [];
+  const kept: boolean[] = [];
   // Escaping is decided per name: a listed name has all its values escaped, or decoding one
   // would change another.
-  const unsafe = names.filter((name, i) => !dropped(name) && !isWireSafe(...original[i]));
+  let unsafe: string[] | undefined;
+  for (let i = 0; i < original.length; i++) {
+    const key = original[i][0];
+    const value = original[i][1];
+    const name = key.toLowerCase();
+    const keep = !CONNECTION_HEADERS.has(name) && !isConnectorHeader(name);
+    names.push(name);
+    kept.push(keep);
+    if (keep && !isWireSafe(key, value)) (unsafe ??= []).push(name);
+  }
 
   const headers: Array<[string, string]> = [];
   const escaped: string[] = [];
   let hadFraming = false;
   let lengthSlot: { at: number; key: string } | undefined; // the viewer's content-length keeps its place
   let xff = -1; // the last x-forwarded-for: the client IP is appended to it
-  original.forEach(([key, value], i) => {
+  for (let i = 0; i < original.length; i++) {
+    const key = original[i][0];
+    const value = original[i][1];
     const name = names[i];
     if (name === "content-length") lengthSlot ??= { at: headers.length, key };
     if (name === "content-length" || name === "transfer-encoding") hadFraming = true;
-    if (dropped(name)) return;
+    if (!kept[i]) continue;
     if (name === "x-forwarded-for") xff = headers.length;
-    if (unsafe.includes(name)) {
+    if (unsafe?.includes(name)) {
       const field = escapeField(key, value);
       if (!escaped.includes(field[0].toLowerCase())) escaped.push(field[0].toLowerCase());
       headers.push(field);
     } else {
       headers.push([key, byteString(value)]); // a safe key is ASCII
     }
-  });
+  }
   const clientIp = byteString(request.clientIp);
   if (xff >= 0) headers[xff] = [headers[xff][0], `${headers[xff][1]}, ${clientIp}`];
   else headers.push(["x-forwarded-for", clientIp]);
@@ -166,11 +178,15 @@ export function byteString(s: string): string {
   return Buffer.byteLength(s, "utf8") === s.length ? s : Buffer.from(s, "utf8").toString("latin1");
 }
 
+const NOT_TARGET_CHAR = /[^\x21-\x7e]/;
+
 /**
  * Percent-encodes what may not appear raw in a request line (spaces, controls, non-ASCII) as
  * UTF-8 bytes; everything else, including existing %XX escapes, is sent exactly as received.
  */
 export function escapeTarget(target: string): string {
+  // Most targets need nothing: a test costs less than a replace that finds nothing.
+  if (!NOT_TARGET_CHAR.test(target)) return target;
   return target.replace(/[^\x21-\x7e]+/g, (run) => [...Buffer.from(run, "utf8")].map(percent).join(""));
 }
 
