@@ -10,8 +10,16 @@
 //   in between the round trips a client saves or wastes show.
 // - The bundles run as Lambda runs them: index.js next to config.json in a fresh folder, loaded
 //   with require. Cold starts and freezes run in fresh child processes (tools/bench/*-child.ts).
+// - CPU per request (`-- --only cpu`): the client in a process of its own (tools/bench/cpu-child.ts),
+//   the node and relay here, so process.cpuUsage() there counts the client's work alone. After a
+//   warm-up at 0 ms RTT long enough for V8 to stop compiling, the in-line function, the async
+//   function, node:https and a raw TLS socket (the floor) are measured call by call, interleaved,
+//   each call followed by the same idle gap a fifth, empty side measures. `--cpu-baseline <file>`
+//   measures another request.js beside them (an earlier build: before/after in one run);
+//   `--cpu-profile [dir]` adds V8 CPU profiles of each side, kept as .cpuprofile files.
 //
 // Figures: inline overhead vs a direct keep-alive client (interleaved, request by request),
+// CPU per request against node:https and the raw TLS floor, in-line latency with idle gaps,
 // requests per second through the local edge with and without a static-asset filter,
 // cold start vs a plain first HTTPS request, async against a 1 s node, outage cost before and
 // after the circuit breaker trips, copies lost in keep-alive races, copies delivered while the
@@ -22,7 +30,7 @@
 import type { CloudFrontRequestEvent, CloudFrontRequestResult, Context } from "aws-lambda";
 import { build } from "esbuild";
 import { ChildProcess, fork, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as http2 from "node:http2";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
@@ -38,9 +46,21 @@ import { startEchoOrigin } from "../tools/edge/echo-origin";
 import { startEdge } from "../tools/edge/server";
 import { PROJECT_ROOT } from "../modules/generator/project-root";
 import type { ColdResult } from "../tools/bench/cold-child";
+import type {
+  CpuPlan,
+  CpuResult,
+  CpuSampleSide,
+  CpuSideName,
+  FromCpuChild,
+  SideProfile,
+  Template,
+  ToCpuChild,
+} from "../tools/bench/cpu-child";
 import { benchRequestEvent, outcomeOf } from "../tools/bench/events";
 import type { FromChild, ToChild } from "../tools/bench/freeze-child";
+import type { ProfileRow } from "../tools/bench/profile";
 import { DEFAULT_RTT_MS, Relay, startRelay } from "../tools/bench/relay";
+import { cpuSummary, median, percentile, ratio, roundRatios, segmentRatios, type Stats, statsOf } from "../tools/bench/stats";
 import { H2Behaviour, H2Node, H2Request, startH2Node } from "../tools/h2-node";
 import { lambdaFolder as writeLambdaFolder, requireHandler } from "../tools/lambda-folder";
 import { makePki, Pki } from "../tools/pki";
@@ -66,11 +86,34 @@ const FREEZE_ROUNDS = 8;
 const FREEZE_MS = 300;
 const FREEZE_TIMEOUT_MS = 200; // node_timeout_ms: every timer armed before a freeze has expired on thaw
 const CALL_LIMIT_MS = 3000; // a handler call that takes longer is recorded as "no return"
-const WATCHDOG_MS = 220_000;
+// CPU per request, in a client process of its own (tools/bench/cpu-child.ts): CPU_REQUESTS calls
+// per side in rounds of one CPU_BLOCK-call block per side, then CPU_PAIRS latency pairs.
+/** Calls per side before measuring, at 0 ms RTT: V8 compiles for the first few thousand (`--cpu-warmup N`). */
+const CPU_WARMUP = intArg("--cpu-warmup", 4000);
+const CPU_REQUESTS = 1000;
+const CPU_BLOCK = 25;
+/**
+ * Idle after each measured call, inside its measurement: an async copy's answer is back by then
+ * (the relay does not poll while CPU is measured, so each way may take up to 1 ms more).
+ */
+const CPU_SETTLE_MS = 2 * Math.ceil(RTT_MS) + 2;
+const CPU_PAIRS = 300;
+const CPU_GAP_MS = { min: 20, max: 50 };
+const CPU_PROFILE_REQUESTS = 2000;
+const CPU_PROFILE_INTERVAL_US = 100;
+/** `--cpu-baseline <request.js>`: the cpu phase also measures that in-line bundle (an earlier build). */
+const CPU_BASELINE = argValue("--cpu-baseline");
+/** `--cpu-profile [dir]`: the cpu phase also profiles each side; the .cpuprofile files are kept. */
+const CPU_PROFILE_DIR = cpuProfileDirFromArgs();
+const WATCHDOG_MS = 360_000 + (CPU_PROFILE_DIR ? 120_000 : 0);
 
 const GOALS = {
   inlineP50: 1.02,
   inlineP99: 1.1,
+  cpuInline: 1.0,
+  cpuAsync: 0.7,
+  idleP50: 1.02,
+  idleP99: 1.1,
   coldRatio: 1.2,
   asyncP99Ratio: 1.5,
   asyncConnections: 4,
@@ -94,6 +137,22 @@ function argValue(name: string): string | undefined {
   return args[i].includes("=") ? args[i].split("=")[1] : args[i + 1];
 }
 
+function intArg(name: string, fallback: number): number {
+  const raw = argValue(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${raw}`);
+  return value;
+}
+
+function cpuProfileDirFromArgs(): string | undefined {
+  if (!process.argv.slice(2).some((a) => a === "--cpu-profile" || a.startsWith("--cpu-profile="))) return undefined;
+  const given = argValue("--cpu-profile");
+  const dir = given && !given.startsWith("--") ? resolve(given) : mkdtempSync(join(tmpdir(), "bench-cpu-profile-"));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 function rttFromArgs(): number {
   const raw = argValue("--rtt-ms");
   if (raw === undefined) return DEFAULT_RTT_MS;
@@ -115,7 +174,7 @@ interface Figure {
   label: string;
   /** null when it could not be measured (the note says why). */
   value: number | null;
-  unit: "x" | "ms" | "B" | "%" | "count" | "req/s";
+  unit: "x" | "ms" | "us" | "B" | "%" | "count" | "req/s";
   goal?: Goal;
   note: string;
 }
@@ -138,40 +197,6 @@ function meets(f: Figure): boolean | null {
 // ---------------------------------------------------------------------------------------------
 // Statistics and timing.
 
-interface Stats {
-  n: number;
-  /** All in ms. */
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-function statsOf(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (v: number): number => Math.round(v * 1000) / 1000;
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p90: round(percentile(sorted, 90)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-  };
-}
-
-const median = (values: number[]): number =>
-  percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
-const ratio = (a: number, b: number): number => (b > 0 ? a / b : NaN);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Sleeps to within ~0.1 ms: setTimeout for the bulk (whole ms, often late), setImmediate after. */
@@ -277,6 +302,9 @@ interface Env {
   distDir: string;
   coldChild: string;
   freezeChild: string;
+  cpuChild: string;
+  /** With --cpu-profile: request.js bundled with its names kept, for readable profiles. */
+  namedDistDir?: string;
 }
 
 interface Endpoint {
@@ -322,8 +350,13 @@ function handlerConfig(env: Env, ep: Endpoint, mode: "inline" | "async", timeout
 }
 
 /** A fresh Lambda folder: the request bundle as index.js beside config.json. */
-function lambdaFolder(env: Env, config: HandlerConfigJson): string {
-  const dir = writeLambdaFolder("bench-lambda-", join(env.distDir, "request.js"), JSON.stringify(config));
+function lambdaFolder(env: Env, config: HandlerConfigJson, distDir = env.distDir): string {
+  return bundleFolder(join(distDir, "request.js"), config);
+}
+
+/** A fresh Lambda folder holding `bundle` as index.js beside config.json. */
+function bundleFolder(bundle: string, config: HandlerConfigJson): string {
+  const dir = writeLambdaFolder("bench-lambda-", bundle, JSON.stringify(config));
   tempDirs.push(dir);
   return dir;
 }
@@ -346,7 +379,7 @@ async function setup(): Promise<Env> {
   // The children run as plain CommonJS in fresh processes: built once here, not per spawn.
   const childDir = tempDir("bench-children-");
   await build({
-    entryPoints: [join(root, "tools", "bench", "cold-child.ts"), join(root, "tools", "bench", "freeze-child.ts")],
+    entryPoints: ["cold-child", "freeze-child", "cpu-child"].map((name) => join(root, "tools", "bench", `${name}.ts`)),
     outdir: childDir,
     outExtension: { ".js": ".cjs" },
     bundle: true,
@@ -355,7 +388,38 @@ async function setup(): Promise<Env> {
     format: "cjs",
     logLevel: "error",
   });
-  return { pki, caFile, distDir, coldChild: join(childDir, "cold-child.cjs"), freezeChild: join(childDir, "freeze-child.cjs") };
+  return {
+    pki,
+    caFile,
+    distDir,
+    coldChild: join(childDir, "cold-child.cjs"),
+    freezeChild: join(childDir, "freeze-child.cjs"),
+    cpuChild: join(childDir, "cpu-child.cjs"),
+    namedDistDir: CPU_PROFILE_DIR ? await namedBundle(distDir) : undefined,
+  };
+}
+
+/**
+ * The request bundle as the generator builds it (modules/generator/bundle-handlers.ts) but with
+ * identifiers kept, so a profile names the handler's functions; only the profiles use it.
+ */
+async function namedBundle(distDir: string): Promise<string> {
+  const { version } = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string };
+  const dir = join(distDir, "named");
+  await build({
+    entryPoints: [join(PROJECT_ROOT, "handlers", "request.ts")],
+    outfile: join(dir, "request.js"),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    minifySyntax: true,
+    minifyWhitespace: false,
+    minifyIdentifiers: false,
+    define: { __CONNECTOR_VERSION__: JSON.stringify(version) },
+    logLevel: "warning",
+  });
+  return dir;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,6 +631,216 @@ async function inlineOverhead(env: Env, proto: Proto, gc: () => void): Promise<v
     };
   }
   await ep.stop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU per request (issue 23): what Lambda@Edge is short of. The client runs in a process of its
+// own (tools/bench/cpu-child.ts), the node and the relay here, so process.cpuUsage() in the child
+// counts the client's work only: the in-line function, the async function (a copy), node:https
+// with a keep-alive Agent and a raw TLS socket (the floor), each sending the request the in-line
+// function sent. Then in-line latency against node:https with idle gaps between the calls.
+
+async function cpuCost(env: Env): Promise<void> {
+  const ep = await endpoint(env, "h2"); // in-line speaks HTTP/1.1 to it, async HTTP/2, as deployed
+  const named = env.namedDistDir;
+  const plan: CpuPlan = {
+    inlineDir: lambdaFolder(env, handlerConfig(env, ep, "inline")),
+    asyncDir: lambdaFolder(env, handlerConfig(env, ep, "async")),
+    baselineDir: CPU_BASELINE ? bundleFolder(resolve(CPU_BASELINE), handlerConfig(env, ep, "inline")) : undefined,
+    host: "127.0.0.1",
+    port: ep.relay.port,
+    caPem: env.pki.caPem,
+    warmup: CPU_WARMUP,
+    requests: CPU_REQUESTS,
+    block: CPU_BLOCK,
+    settleMs: CPU_SETTLE_MS,
+    pairs: CPU_PAIRS,
+    gapMinMs: CPU_GAP_MS.min,
+    gapMaxMs: CPU_GAP_MS.max,
+    profile:
+      CPU_PROFILE_DIR && named
+        ? {
+            inlineDir: lambdaFolder(env, handlerConfig(env, ep, "inline"), named),
+            asyncDir: lambdaFolder(env, handlerConfig(env, ep, "async"), named),
+            requests: CPU_PROFILE_REQUESTS,
+            intervalUs: CPU_PROFILE_INTERVAL_US,
+            dir: CPU_PROFILE_DIR,
+          }
+        : undefined,
+  };
+  const child = fork(env.cpuChild, [], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  let stderr = "";
+  child.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  const wait = async (type: FromCpuChild["type"], ms: number): Promise<FromCpuChild> => {
+    const m = await waitMessage<FromCpuChild>(child, (x) => x.type === type || x.type === "failed", ms, "cpu child").catch((err: Error) => {
+      throw new Error(`${err.message}${stderr ? `; stderr: ${stderr.trim()}` : ""}`);
+    });
+    if (m.type === "failed") throw new Error(`cpu child: ${m.error}`);
+    return m;
+  };
+  try {
+    await wait("ready", 5000);
+    // The warm-up runs at 0 ms RTT: thousands of calls per side until V8 stops compiling. Until
+    // the latency part the relay does not poll (its CPU would crowd the measured client).
+    ep.relay.setRttMs(0);
+    ep.relay.setPrecise(false);
+    child.send({ type: "warm", plan } satisfies ToCpuChild);
+    const warmed = await wait("warmed", 60_000);
+    // The template: the last in-line request as the node received it (HTTP/1.1, the handler's bytes).
+    const inlineReq = [...ep.node.requests]
+      .reverse()
+      .find(
+        (r) => r.protocol === "http/1.1" && r.headers.some(([k, v]) => k.toLowerCase() === "x-wallarm-mode" && v.toString() === "inline"),
+      );
+    if (!inlineReq) throw new Error(`the in-line function sent nothing over HTTP/1.1 in its warm-up (${JSON.stringify(warmed)})`);
+    const template: Template = {
+      method: inlineReq.method,
+      path: inlineReq.path,
+      headers: inlineReq.headers.map(([k, v]) => [k, v.toString("latin1")]),
+      body: inlineReq.body.toString("base64"),
+    };
+    child.send({ type: "prepare", template } satisfies ToCpuChild);
+    const prepared = await wait("prepared", 60_000);
+    ep.node.requests.splice(0);
+    ep.relay.setRttMs(RTT_MS);
+    child.send({ type: "measure" } satisfies ToCpuChild);
+    const done = await wait("result", plan.profile ? 220_000 : 130_000);
+    // Latency wants the relay's exact RTT; for CPU its polling would only crowd the client.
+    ep.relay.setPrecise(true);
+    child.send({ type: "latency" } satisfies ToCpuChild);
+    const timed = await wait("latency", 60_000);
+    if (done.type === "result" && timed.type === "latency") {
+      done.result.latency = timed.latency;
+      for (const [side, o] of Object.entries(timed.outcomes) as Array<[CpuSideName, Record<string, number>]>) {
+        const into = (done.result.outcomes[side] ??= {});
+        for (const [k, n] of Object.entries(o)) into[k] = (into[k] ?? 0) + n;
+      }
+    }
+    const warmOutcomes = {
+      functions: warmed.type === "warmed" ? warmed.outcomes : {},
+      all: prepared.type === "prepared" ? prepared.outcomes : {},
+    };
+    if (done.type === "result") cpuFigures(done.result, template, warmOutcomes);
+  } finally {
+    if (child.connected) child.send({ type: "exit" } satisfies ToCpuChild, () => undefined);
+    await sleep(100);
+    signal(child, "SIGKILL");
+    await ep.stop();
+  }
+}
+
+function cpuFigures(result: CpuResult, template: Template, warmOutcomes: Record<string, unknown>): void {
+  const per = cpuSummary<CpuSampleSide>(result.samples, "idle");
+  // Net of the idle side: each block holds its calls and the idle gap after each.
+  const us = (side: CpuSideName): number => per[side]?.netUs ?? NaN;
+  const rangeOf = (values: number[]): string => (values.length ? `${Math.min(...values)}-${Math.max(...values)}` : "n/a");
+  const outcomes = (side: CpuSideName): string => {
+    const o = result.outcomes[side] ?? {};
+    return Object.keys(o).length === 1 && (o.pass || o["status 200"]) ? "" : `; outcomes ${JSON.stringify(o)}`;
+  };
+  const sideNote = (side: CpuSideName): string => {
+    const p = per[side];
+    if (!p) return "not measured";
+    const main = p.mainUs !== null && per.idle?.mainUs != null ? `, main thread ${Math.round(p.mainUs - per.idle.mainUs)}` : "";
+    return `mean net of idle: user ${p.userUs} + sys ${p.systemUs} less idle ${per.idle?.meanUs ?? "?"}${main}; tenths ${rangeOf(p.segmentsNetUs)}${outcomes(side)}`;
+  };
+  const sideFigure = (side: CpuSideName, key: string, label: string): void => figure(key, label, us(side), "us", undefined, sideNote(side));
+  sideFigure("function", "cpu_function_us", "CPU per in-line request: the function");
+  sideFigure("https", "cpu_https_us", "CPU per request: node:https keep-alive client");
+  sideFigure("raw", "cpu_raw_us", "CPU per request: raw TLS socket (the floor)");
+  sideFigure("async", "cpu_async_us", "CPU per async copy: the function");
+  const roundsOf = (a: CpuSideName, b: CpuSideName): number[] => roundRatios<CpuSampleSide>(result.samples, a, b, "idle");
+  // The median of the rounds' ratios: robust to a round spoilt by load from elsewhere.
+  const ratioFigure = (a: CpuSideName, b: CpuSideName, key: string, label: string, goal: Goal | undefined, extra = ""): void => {
+    const rounds = roundsOf(a, b).sort((x, y) => x - y);
+    const spread = `rounds p25-p75 ${percentile(rounds, 25)}-${percentile(rounds, 75)}`;
+    figure(
+      key,
+      label,
+      median(rounds),
+      "x",
+      goal,
+      `median of ${rounds.length} rounds (${spread}); of means ${ratio(us(a), us(b)).toFixed(3)}${extra}`,
+    );
+  };
+  const setup = `; ${CPU_BLOCK}-call blocks, ${CPU_SETTLE_MS} ms idle after each call, after ${CPU_WARMUP} calls to warm up; client in its own process`;
+  ratioFigure(
+    "function",
+    "https",
+    "cpu_inline_ratio",
+    "CPU per in-line request, function / https client",
+    { op: "<=", target: GOALS.cpuInline },
+    setup,
+  );
+  ratioFigure(
+    "async",
+    "https",
+    "cpu_async_ratio",
+    "CPU per async copy, function / https client",
+    { op: "<=", target: GOALS.cpuAsync },
+    "; copies over HTTP/2",
+  );
+  ratioFigure("function", "raw", "cpu_function_floor_ratio", "CPU per in-line request, function / raw TLS floor", undefined);
+  ratioFigure("https", "raw", "cpu_https_floor_ratio", "CPU per request, https client / raw TLS floor", undefined);
+  if (per.baseline) {
+    sideFigure("baseline", "cpu_baseline_us", `CPU per in-line request: --cpu-baseline bundle`);
+    ratioFigure(
+      "function",
+      "baseline",
+      "cpu_baseline_ratio",
+      "CPU per in-line request, function / --cpu-baseline bundle",
+      undefined,
+      `; ${CPU_BASELINE}`,
+    );
+  }
+  const fs = statsOf(result.latency.function);
+  const hs = statsOf(result.latency.https);
+  const gaps = `${CPU_GAP_MS.min}-${CPU_GAP_MS.max} ms idle before each call, n=${fs.n}`;
+  figure(
+    "idle_p50_ratio",
+    "in-line p50 with idle gaps, function / https client",
+    ratio(fs.p50, hs.p50),
+    "x",
+    { op: "<=", target: GOALS.idleP50 },
+    `${fs.p50.toFixed(2)} ms vs ${hs.p50.toFixed(2)} ms; ${gaps}`,
+  );
+  figure(
+    "idle_p99_ratio",
+    "in-line p99 with idle gaps, function / https client",
+    ratio(fs.p99, hs.p99),
+    "x",
+    { op: "<=", target: GOALS.idleP99 },
+    `${fs.p99.toFixed(2)} ms vs ${hs.p99.toFixed(2)} ms`,
+  );
+  details.cpu = {
+    per_request_us: per,
+    round_ratios: {
+      function_https: roundsOf("function", "https"),
+      async_https: roundsOf("async", "https"),
+      function_raw: roundsOf("function", "raw"),
+      https_raw: roundsOf("https", "raw"),
+      ...(per.baseline ? { function_baseline: roundsOf("function", "baseline") } : {}),
+    },
+    tenth_ratios: {
+      function_https: per.function && per.https ? segmentRatios(per.function, per.https) : [],
+      async_https: per.async && per.https ? segmentRatios(per.async, per.https) : [],
+    },
+    wall_ms: Object.fromEntries(Object.entries(result.wallMs).map(([k, v]) => [k, round2(v)])),
+    outcomes: result.outcomes,
+    warmup_outcomes: warmOutcomes,
+    latency: { function: fs, https: hs },
+    handler_log_lines: result.logLines,
+    handler_log_sample: result.logSample,
+    template: {
+      method: template.method,
+      path: template.path,
+      headers: template.headers.length,
+      body_bytes: Buffer.from(template.body, "base64").length,
+    },
+  };
+  if (result.profiles) details.cpu_profile = result.profiles;
 }
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -912,18 +1186,18 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-function waitMessage(child: ChildProcess, accept: (m: FromChild) => boolean, ms: number): Promise<FromChild> {
+function waitMessage<M = FromChild>(child: ChildProcess, accept: (m: M) => boolean, ms: number, what = "freeze child"): Promise<M> {
   return within(
     ms,
-    "freeze child",
-    new Promise<FromChild>((res, rej) => {
-      const onMessage = (m: FromChild): void => {
+    what,
+    new Promise<M>((res, rej) => {
+      const onMessage = (m: M): void => {
         if (!accept(m)) return;
         child.off("message", onMessage);
         res(m);
       };
       child.on("message", onMessage);
-      child.once("exit", (code) => rej(new Error(`freeze child exited (${String(code)})`)));
+      child.once("exit", (code) => rej(new Error(`${what} exited (${String(code)})`)));
     }),
   );
 }
@@ -1007,6 +1281,7 @@ async function freeze(env: Env): Promise<void> {
 const PHASES: Array<[string, number, (env: Env, gc: () => void) => Promise<void>]> = [
   ["inline h2", 50_000, (env, gc) => inlineOverhead(env, "h2", gc)],
   ["inline h1", 40_000, (env, gc) => inlineOverhead(env, "h1", gc)],
+  ["cpu", CPU_PROFILE_DIR ? 300_000 : 180_000, (env) => cpuCost(env)],
   ["cold h2", 20_000, (env) => coldStart(env, "h2")],
   ["cold h1", 20_000, (env) => coldStart(env, "h1")],
   ["async", 30_000, (env) => asyncSlowNode(env)],
@@ -1101,6 +1376,7 @@ function formatValue(value: number | null, unit: Figure["unit"]): string {
   if (value === null) return "n/a";
   if (unit === "x") return `${value.toFixed(3)}x`;
   if (unit === "ms") return `${value < 1 ? value.toFixed(3) : value.toFixed(1)} ms`;
+  if (unit === "us") return `${value.toFixed(0)} us`;
   if (unit === "B") return value >= 1024 * 1024 ? mib(value) : `${value} B`;
   if (unit === "%") return `${value.toFixed(1)}%`;
   if (unit === "req/s") return `${value.toFixed(0)} req/s`;
@@ -1144,6 +1420,7 @@ function printReport(): void {
     ),
   );
   if (Object.keys(byPhase).length === 0) out.log("  none");
+  printProfiles();
   if (errors.length) out.log(`\nphases that failed:\n${errors.map((e) => `  ${e}`).join("\n")}`);
   const missed = figures.filter((f) => meets(f) === false).length;
   const unmeasured = figures.filter((f) => f.goal && f.value === null).length;
@@ -1163,6 +1440,29 @@ function printReport(): void {
     errors,
   };
   out.log(JSON.stringify(json));
+}
+
+/** With --cpu-profile: where each side's CPU went, top functions by self time, then by script. */
+function printProfiles(): void {
+  const profiles = details.cpu_profile as Partial<Record<CpuSideName, SideProfile>> | undefined;
+  if (!profiles) return;
+  const rows = (list: ProfileRow[], n: number): string[] =>
+    list.slice(0, n).map((r) => `    ${r.pct.toFixed(1).padStart(5)}%  ${String(r.samples).padStart(6)}  ${r.name}`);
+  for (const [side, p] of Object.entries(profiles)) {
+    const threads = Object.entries(p.threads)
+      .map(([g, ms]) => `${g} ${ms} ms`)
+      .join(", ");
+    out.log(
+      `\nCPU profile, ${side}: ${p.samples - p.idleSamples} busy samples of ${p.samples} over ${CPU_PROFILE_REQUESTS} requests ` +
+        `(every ${CPU_PROFILE_INTERVAL_US} us at best); process CPU ${(p.processUs / 1000).toFixed(0)} ms (${threads}); ${p.file}`,
+    );
+    out.log("  self, % of busy samples:");
+    rows(p.self, 15).forEach((l) => out.log(l));
+    out.log("  total (self and callees):");
+    rows(p.total, 15).forEach((l) => out.log(l));
+    out.log("  self by script:");
+    rows(p.scripts, 8).forEach((l) => out.log(l));
+  }
 }
 
 async function cleanupAll(): Promise<void> {

@@ -30,7 +30,19 @@ export interface Relay {
   port: number;
   /** https://127.0.0.1:<port>: the node certificate's IP SAN matches, as for a direct connection. */
   url: string;
-  rttMs: number;
+  /** The round-trip time added now. */
+  readonly rttMs: number;
+  /**
+   * Changes the added round-trip time from now on (bytes already in flight keep theirs): a
+   * warm-up runs at 0 ms, then the measurement at the RTT asked for.
+   */
+  setRttMs(ms: number): void;
+  /**
+   * false: waits are whole-millisecond timers, never the setImmediate polling that keeps a core
+   * busy while bytes are in flight; delivery is up to ~1 ms late each way. For measuring the
+   * client's CPU, where the relay's own CPU would crowd the client (default true: precise).
+   */
+  setPrecise(precise: boolean): void;
   /** Client connections accepted so far. */
   connections(): number;
   /** Connections closed by the idle timeout so far. */
@@ -52,8 +64,9 @@ interface Line {
 export const DEFAULT_RTT_MS = 2.7;
 
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
-  const rttMs = opts.rttMs ?? DEFAULT_RTT_MS;
-  const oneWay = rttMs / 2;
+  let rttMs = opts.rttMs ?? DEFAULT_RTT_MS;
+  let precise = true;
+  let oneWay = rttMs / 2;
   const idleTimeoutMs = opts.idleTimeoutMs ?? 0;
   const lines = new Set<Line>();
   const sockets = new Set<net.Socket>();
@@ -78,7 +91,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const schedule = (waitMs: number): void => {
     if (pumpScheduled) return;
     pumpScheduled = true;
-    if (waitMs > 2.5) setTimeout(pump, Math.floor(waitMs - 1.5));
+    if (waitMs <= 0) setImmediate(pump);
+    else if (!precise) setTimeout(pump, Math.ceil(waitMs));
+    else if (waitMs > 2.5) setTimeout(pump, Math.floor(waitMs - 1.5));
     else setImmediate(pump);
   };
 
@@ -206,7 +221,16 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   return {
     port,
     url: `https://127.0.0.1:${port}`,
-    rttMs,
+    get rttMs() {
+      return rttMs;
+    },
+    setPrecise: (value) => {
+      precise = value;
+    },
+    setRttMs: (ms) => {
+      rttMs = ms;
+      oneWay = ms / 2;
+    },
     connections: () => accepted,
     idleCloses: () => idleCloses,
     droppedChunks: () => dropped,
