@@ -23,7 +23,9 @@
 // requests per second through the local edge with and without a static-asset filter,
 // cold start vs a plain first HTTPS request, async against a 1 s node, outage cost before and
 // after the circuit breaker trips, copies lost in keep-alive races, copies delivered while the
-// instance is frozen, bundle sizes, memory. Then one JSON object with all of it.
+// instance is frozen, regional nodes (a near node at 3 ms and a far one at 80 ms: cost while both
+// are healthy, nothing uninspected while the near one hangs or refuses, the return), bundle
+// sizes, memory. Then one JSON object with all of it.
 //
 // Never hangs: every call, child process and phase has a time limit, and a watchdog prints what
 // was measured and exits if the whole run overstays.
@@ -40,6 +42,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { PROBE_TIMEOUT_MS } from "../handlers/inspect";
+import { LIVENESS_PATH } from "../handlers/protocol";
 import { BUNDLE_BUDGET_BYTES, bundleHandlers } from "../modules/generator/bundle-handlers";
 import { send } from "../tools/edge/client";
 import { startEchoOrigin } from "../tools/edge/echo-origin";
@@ -118,6 +121,9 @@ const GOALS = {
   asyncP99Ratio: 1.5,
   asyncConnections: 4,
   outageAfterMs: 1,
+  regionsP50: 1.05,
+  regionsUninspected: 0,
+  regionsReturnMarginMs: 1000,
   outageMarginMs: 50,
   copiesAccounted: 1,
   freezeDelivered: 1,
@@ -343,6 +349,8 @@ interface HandlerConfigJson {
   node_timeout_ms: number;
   fail_open: boolean;
   node_ca_pem: string;
+  node_urls_by_region?: Record<string, string[]>;
+  circuit_breaker_cooldown_ms?: number;
 }
 
 function handlerConfig(env: Env, ep: Endpoint, mode: "inline" | "async", timeoutMs = 1000): HandlerConfigJson {
@@ -1290,7 +1298,157 @@ const PHASES: Array<[string, number, (env: Env, gc: () => void) => Promise<void>
   ["race", 30_000, (env) => keepAliveRace(env)],
   ["freeze", 20_000, (env) => freeze(env)],
   ["filter", 40_000, (env) => filterSavings(env)],
+  ["regions", 60_000, (env) => regions(env)],
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Nodes near every edge (node_urls_by_region): a function instance in REGION with a near node
+// (3 ms round trip) listed for it and a far wallarm_node_url (80 ms). Healthy, the near node
+// serves at the cost of a direct client to it; refusing or hanging, every request is judged by
+// the far node (none passed by the fail policy), the breaker skipping the near one once tripped;
+// back, the traffic returns within the cool-down plus a second.
+
+const REGION = "eu-west-1";
+const NEAR_RTT_MS = 3;
+const FAR_RTT_MS = 80;
+const REGION_PAIRS = 150;
+const REGION_OUTAGE_CALLS = 20;
+const REGION_COOLDOWN_MS = 2000;
+
+/** A request function cold-started in REGION (AWS_REGION is read once, when it loads). */
+function handlerInRegion(env: Env, near: Endpoint, far: Endpoint): RequestHandler {
+  const saved = process.env.AWS_REGION;
+  process.env.AWS_REGION = REGION;
+  try {
+    return loadHandler(env, {
+      ...handlerConfig(env, far, "inline"),
+      node_urls_by_region: { [REGION]: [near.relay.url] },
+      circuit_breaker_cooldown_ms: REGION_COOLDOWN_MS,
+    });
+  } finally {
+    if (saved === undefined) delete process.env.AWS_REGION;
+    else process.env.AWS_REGION = saved;
+  }
+}
+
+/** Request ids of the handler's requests a node received: liveness probes (which carry the id of the request they follow) and direct calls aside. */
+const handlerIds = (ep: Endpoint): Set<string> =>
+  new Set(
+    ep.node.requests
+      .filter((r) => !r.path.endsWith(LIVENESS_PATH))
+      .map(requestIdOf)
+      .filter((id) => id.startsWith("bench-")),
+  );
+
+/** Calls the handler `count` times; how many requests no node received (passed uninspected). */
+async function judgedBy(
+  handler: RequestHandler,
+  count: number,
+  near: Endpoint,
+  far: Endpoint,
+): Promise<{ uninspected: number; calls: Call[] }> {
+  const ids: string[] = [];
+  const calls: Call[] = [];
+  for (let i = 0; i < count; i++) {
+    const event = benchRequestEvent();
+    ids.push(event.Records[0].cf.config.requestId);
+    calls.push(await callHandler(handler, event));
+  }
+  const seen = new Set([...handlerIds(near), ...handlerIds(far)]);
+  return { uninspected: ids.filter((id) => !seen.has(id)).length, calls };
+}
+
+async function regions(env: Env): Promise<void> {
+  const near = await endpoint(env, "h1");
+  const far = await endpoint(env, "h1");
+  near.relay.setRttMs(NEAR_RTT_MS);
+  far.relay.setRttMs(FAR_RTT_MS);
+
+  // Healthy: interleaved with a direct keep-alive client to the near node.
+  const healthy = handlerInRegion(env, near, far);
+  for (let i = 0; i < INLINE_WARMUP; i++) await callHandler(healthy, benchRequestEvent());
+  const template = near.node.requests[near.node.requests.length - 1];
+  if (!template) throw new Error("the handler sent nothing to the near node");
+  const direct = await h1Direct(near.relay.port, env.pki.caPem, template);
+  let n = 0;
+  const handlerCalls: Call[] = [];
+  const directCalls: Call[] = [];
+  for (let i = 0; i < REGION_PAIRS; i++) {
+    const event = benchRequestEvent();
+    if (i % 2 === 0) {
+      handlerCalls.push(await callHandler(healthy, event));
+      directCalls.push(await timed(() => direct.call(n++)));
+    } else {
+      directCalls.push(await timed(() => direct.call(n++)));
+      handlerCalls.push(await callHandler(healthy, event));
+    }
+  }
+  direct.close();
+  const hs = statsOf(handlerCalls.map((c) => c.ms));
+  const ds = statsOf(directCalls.map((c) => c.ms));
+  figure(
+    "regions_p50_ratio",
+    `regions, in-line p50 handler/direct to the near node (${NEAR_RTT_MS} ms; far ${FAR_RTT_MS} ms)`,
+    ratio(hs.p50, ds.p50),
+    "x",
+    { op: "<=", target: GOALS.regionsP50 },
+    `handler ${hs.p50.toFixed(2)} ms vs direct ${ds.p50.toFixed(2)} ms, n=${hs.n}; far node got ${handlerIds(far).size} requests`,
+  );
+
+  // The near node hangs: timeout + probe until its breaker trips, then the far node at once.
+  near.node.setBehaviour({ kind: "hang" });
+  const hanging = await judgedBy(healthy, REGION_OUTAGE_CALLS, near, far);
+  const hangAfter = hanging.calls.filter((c) => c.ms < 1000).map((c) => c.ms);
+  figure(
+    "regions_hang_uninspected",
+    "regions, near node hanging: requests passed uninspected",
+    hanging.uninspected,
+    "count",
+    { op: "<=", target: GOALS.regionsUninspected },
+    `${REGION_OUTAGE_CALLS} calls; after the trip p50 ${hangAfter.length ? median(hangAfter).toFixed(1) : "-"} ms (far RTT ${FAR_RTT_MS} ms)`,
+  );
+
+  // Back: calls every 100 ms until one is judged by the near node again.
+  near.node.setBehaviour({ kind: "status", status: 200 });
+  const back = Date.now();
+  let returnedMs: number | null = null;
+  const nearBefore = handlerIds(near).size;
+  while (Date.now() - back < REGION_COOLDOWN_MS + 5000) {
+    await callHandler(healthy, benchRequestEvent());
+    if (handlerIds(near).size > nearBefore) {
+      returnedMs = Date.now() - back;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  figure(
+    "regions_return_ms",
+    "regions, near node back: traffic returns to it after",
+    returnedMs,
+    "ms",
+    { op: "<=", target: REGION_COOLDOWN_MS + GOALS.regionsReturnMarginMs },
+    `circuit_breaker_cooldown_ms ${REGION_COOLDOWN_MS} + 1 s`,
+  );
+
+  // The near node refuses connections (stopped): a new instance, every request judged by the far node.
+  await near.stop();
+  const refusing = await judgedBy(handlerInRegion(env, near, far), REGION_OUTAGE_CALLS, near, far);
+  figure(
+    "regions_refused_uninspected",
+    "regions, near node refusing connections: requests passed uninspected",
+    refusing.uninspected,
+    "count",
+    { op: "<=", target: GOALS.regionsUninspected },
+    `${REGION_OUTAGE_CALLS} calls, p50 ${median(refusing.calls.map((c) => c.ms)).toFixed(1)} ms (far RTT ${FAR_RTT_MS} ms)`,
+  );
+  details.regions = {
+    healthy: { handler: hs, direct: ds },
+    hanging_ms: hanging.calls.map((c) => round2(c.ms)),
+    refusing_ms: refusing.calls.map((c) => round2(c.ms)),
+    log_events: countEvents(logsIn(currentPhase)),
+  };
+  await far.stop();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Request filters: what skipping static assets saves. The local edge (the bundles as CloudFront
