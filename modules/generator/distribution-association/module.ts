@@ -128,8 +128,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
   associate_response_function: {
     section: "Functions",
     type: "bool",
-    description:
-      "Associate the response function (the lambda-edge module's create_response_function); false leaves its event free.",
+    description: "Associate the response function (the lambda-edge module's create_response_function); false leaves its event free.",
     default: true,
     nullable: false,
   },
@@ -167,8 +166,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
   trigger: {
     section: "Functions",
     type: "string",
-    description:
-      'The functions\' trigger, "viewer" or "origin": the event types must be its events; null skips the check.',
+    description: 'The functions\' trigger, "viewer" or "origin": the event types must be its events; null skips the check.',
     default: null,
     validations: [
       {
@@ -301,8 +299,7 @@ export const DISTRIBUTION_ASSOCIATION_VARIABLES = {
   logging_bucket: {
     section: "Logging",
     type: "string",
-    description:
-      "bucket_domain_name of the S3 bucket (ACLs enabled) for CloudFront access logs; null: no access logs.",
+    description: "bucket_domain_name of the S3 bucket (ACLs enabled) for CloudFront access logs; null: no access logs.",
     default: null,
     validations: [
       {

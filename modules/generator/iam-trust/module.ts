@@ -14,8 +14,7 @@ export const IAM_TRUST_VARIABLES = {
   name_prefix: {
     section: "Role",
     type: "string",
-    description:
-      "The lambda-edge module's name_prefix: the role is <name_prefix>-edge unless name says otherwise.",
+    description: "The lambda-edge module's name_prefix: the role is <name_prefix>-edge unless name says otherwise.",
     default: "wallarm-connector",
     validations: [
       {
@@ -89,8 +88,7 @@ export const IAM_TRUST_VARIABLES = {
   policy_arns: {
     section: "Role",
     type: "list(string)",
-    description:
-      "Managed policy ARNs attached besides the log policy (X-Ray, KMS, ...); ARNs unknown at plan are fine.",
+    description: "Managed policy ARNs attached besides the log policy (X-Ray, KMS, ...); ARNs unknown at plan are fine.",
     default: [],
     nullable: false,
     validations: [
@@ -104,8 +102,7 @@ export const IAM_TRUST_VARIABLES = {
   function_names: {
     section: "Functions",
     type: "list(string)",
-    description:
-      "Functions whose logs the role may write; null: <name_prefix>-request and <name_prefix>-response.",
+    description: "Functions whose logs the role may write; null: <name_prefix>-request and <name_prefix>-response.",
     default: null,
     validations: [
       {
