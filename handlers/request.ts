@@ -4,6 +4,7 @@ import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontRequestResult
 import { blockResponse, failClosedResponse, sizeLimit } from "./block-response";
 import { requestIdOf, viewRequestEvent } from "./event";
 import { inspect } from "./inspect";
+import { nodeField } from "./nodes";
 import { failAction, log } from "./log";
 import { livenessProbe, mirrorRequest } from "./protocol";
 import { admit, getRuntime, routeOf, sendAndForget } from "./runtime";
@@ -72,7 +73,7 @@ const handler = async (event: CloudFrontRequestEvent, context?: Context): Promis
         () => livenessProbe(node.url.host, node.prefix, view.requestId),
         waitMs,
       );
-      const nodeFields = rt.nodes.length > 1 ? { ...fields, node: node.url.host } : fields;
+      const nodeFields = { ...fields, ...nodeField(rt.nodes, node) };
       if (judgement.kind === "node_down") {
         // Only here does a breaker count: the node gave not even the probe a verdict.
         const { kind: _, ...fault } = judgement;

@@ -6,7 +6,7 @@ import { ConfigResult, HandlerConfig, readConfig } from "./config";
 import { requestFilter } from "./filters";
 import { failAction, log, type LogFields } from "./log";
 import { type Counter, metrics, type Metrics } from "./metrics";
-import { answerTracker, connectNodes, type Node } from "./nodes";
+import { answerTracker, connectNodes, type Node, nodeField } from "./nodes";
 import { type NodeRequest, verdictOf } from "./protocol";
 
 export interface ReadyRuntime {
@@ -59,8 +59,7 @@ export async function sendAndForget(
   const started = Date.now();
   const eventType = String(fields.event_type);
   const lost = (reason: string, code: string | undefined, phase: "send" | "after_send", node: Node): void => {
-    const where = rt.nodes.length > 1 ? { node: node.url.host } : {};
-    log("warn", events.lost, { ...fields, ...where, reason, code, phase, elapsed_ms: Date.now() - started });
+    log("warn", events.lost, { ...fields, ...nodeField(rt.nodes, node), reason, code, phase, elapsed_ms: Date.now() - started });
     rt.metrics.count(eventType, "CopiesLost");
   };
   const answered = (status: number): void => {
@@ -86,8 +85,7 @@ export async function sendAndForget(
     });
     if (outcome.kind === "pending") {
       // Neither sent nor failed yet: no other node (that would send it twice), no breaker count.
-      const where = rt.nodes.length > 1 ? { node: node.url.host } : {};
-      log("warn", events.pending, { ...fields, ...where, flush_ms: Math.min(rt.config.node_timeout_ms, FLUSH_MS) });
+      log("warn", events.pending, { ...fields, ...nodeField(rt.nodes, node), flush_ms: Math.min(rt.config.node_timeout_ms, FLUSH_MS) });
       return;
     }
     if (outcome.kind !== "failed") {

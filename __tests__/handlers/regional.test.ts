@@ -104,7 +104,7 @@ test("a near node that refuses connections: the far node judges in the same invo
   const closed = await startRecordingNode({ tls: pki });
   const closedUrl = closed.url;
   await closed.stop(); // nothing listens there now: connections are refused
-  const handler = await instanceIn(REGION, {}, closedUrl);
+  const handler = await instanceIn(REGION, { metrics_interval_seconds: 1 }, closedUrl);
   const farBefore = far.requests.length;
 
   for (let i = 0; i < THRESHOLD + 3; i++) expect(isBlocked(await handler(attack()))).toBe(true);
@@ -118,6 +118,21 @@ test("a near node that refuses connections: the far node judges in the same invo
   expect(lines.filter((l) => l.event === "breaker_open")).toEqual([expect.objectContaining({ node: closedHost, failures: THRESHOLD })]);
   expect(lines.filter((l) => l.event === "node_failover")).toEqual([expect.objectContaining({ from: closedHost, to: FAR_HOST() })]);
   expect(lines.filter((l) => l.event === "blocked")).toHaveLength(THRESHOLD + 3);
+  // Must exceed the metrics interval: the next invocation (which tries the near node again, its
+  // cool-down being over) writes what was counted; a slower run may have written part already,
+  // so the lines are summed.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  await handler(attack());
+  const metricLines = logs.lines().filter((l) => l.EventType !== undefined);
+  const total = (name: string): number => metricLines.reduce((sum, l) => sum + Number(l[name] ?? 0), 0);
+  // Every request judged by the far node, each a failover; none fell to the fail policy.
+  expect([total("Requests"), total("Inspected"), total("Failovers"), total("NodeFailures")]).toEqual([
+    THRESHOLD + 3,
+    THRESHOLD + 3,
+    THRESHOLD + 3,
+    0,
+  ]);
+  expect(metricLines.some((l) => l.BreakerOpen === 1)).toBe(true);
 });
 
 test("a near node that hangs: requests wait for it and its probe, then the far node judges; after the trip, only the far node", async () => {

@@ -12,9 +12,19 @@
 // those three attributes, the associations back to what was sent. Any other drift fails.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ApplyLog, type Associations, deposed, type Expected, expectDeployed, FUNCTION_ROLES, line } from "../support/deployed";
 import {
-  differences,
+  ApplyLog,
+  asSent,
+  type Associations,
+  deposed,
+  type Expected,
+  expectDeployed,
+  expectOnlyMotoGaps,
+  FUNCTION_ROLES,
+  lastSentConfig,
+  line,
+} from "../support/deployed";
+import {
   distributionIds,
   leftInMoto,
   lambdaVersion,
@@ -37,29 +47,6 @@ const NODE_URL = "https://wallarm-node.example.com";
 const ORIGIN = "api.example.com";
 const DISTRIBUTION = "module.wallarm_connector.module.distribution_association.aws_cloudfront_distribution.this[0]";
 
-/** Attributes of a distribution that differ between what Terraform sent and what moto answers (see the top of the file). */
-const MOTO_DISTRIBUTION_GAPS = [
-  "default_cache_behavior[0].forwarded_values",
-  "default_cache_behavior[0].lambda_function_association",
-  "viewer_certificate[0].ssl_support_method",
-];
-
-/** Paths whose planned value is unknown (computed at apply: etag, status, ...). */
-function unknownPaths(afterUnknown: unknown, path = ""): string[] {
-  if (afterUnknown === true) return [path];
-  if (Array.isArray(afterUnknown)) return afterUnknown.flatMap((v, i) => unknownPaths(v, `${path}[${i}]`));
-  if (typeof afterUnknown === "object" && afterUnknown !== null) {
-    return Object.entries(afterUnknown).flatMap(([k, v]) => unknownPaths(v, path ? `${path}.${k}` : k));
-  }
-  return [];
-}
-
-/** The associations as a sorted list of what the provider sends. */
-const asSent = (associations: Associations) =>
-  Object.values(associations)
-    .map((a) => ({ eventType: a.event_type, lambdaArn: a.lambda_arn, includeBody: a.include_body }))
-    .sort((a, b) => a.eventType.localeCompare(b.eventType));
-
 /** Module settings changed the way a user would edit the example (an override file here). */
 function setModuleArguments(ws: Workspace, values: Record<string, string | number>): void {
   const body = Object.entries(values)
@@ -71,35 +58,6 @@ function setModuleArguments(ws: Workspace, values: Record<string, string | numbe
 async function outputsOf(ws: Workspace): Promise<{ associations: Associations; distributionId: string }> {
   const outputs = await ws.outputs();
   return { associations: outputs.lifecycle_associations as Associations, distributionId: outputs.lifecycle_distribution_id as string };
-}
-
-/** The DistributionConfig of the last create (or update of `id`) the provider sent. */
-function lastSentConfig(moto: Moto, id?: string): string {
-  const sent = moto.sent.filter(
-    (r) =>
-      r.service === "cloudfront" &&
-      ((r.method === "POST" && /^\/2020-05-31\/distribution(\?|$)/.test(r.path)) ||
-        (r.method === "PUT" && r.path === `/2020-05-31/distribution/${id}/config`)),
-  );
-  if (!sent.length) throw new Error("the provider sent no CreateDistribution or UpdateDistribution");
-  return sent[sent.length - 1].body;
-}
-
-/** A re-plan after apply: only the distribution changes, and only in what moto does not keep. */
-async function expectOnlyMotoGaps(ws: Workspace, extra: string[], address: string, associations: Associations): Promise<void> {
-  const replan = await ws.plan(extra);
-  expect(replan.changes.map((c) => [c.address, c.change.actions])).toEqual([[address, ["update"]]]);
-  const { before, after, after_unknown } = replan.changes[0].change;
-  const computed = new Set(unknownPaths(after_unknown));
-  expect(differences(before, after).filter((path) => !computed.has(path))).toEqual(MOTO_DISTRIBUTION_GAPS);
-  // What the re-plan puts back is exactly what was sent: the connector's associations.
-  const planned = (after as { default_cache_behavior: Array<{ lambda_function_association: Array<Record<string, unknown>> }> })
-    .default_cache_behavior[0].lambda_function_association;
-  expect(
-    planned
-      .map((a) => ({ eventType: a.event_type as string, lambdaArn: a.lambda_arn as string, includeBody: a.include_body as boolean }))
-      .sort((a, b) => a.eventType.localeCompare(b.eventType)),
-  ).toEqual(asSent(associations));
 }
 
 describeLifecycle("the examples: apply, update and destroy against moto", () => {

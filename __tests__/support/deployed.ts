@@ -204,7 +204,7 @@ export const deposed = (address: string, rest: string): RegExp =>
 // behavior that uses a cache policy, and defaults SSLSupportMethod to sni-only, so a distribution
 // never re-plans empty against it. The associations are checked in the requests the provider
 // sent (moto's recording proxy), and a re-plan may change exactly those three attributes of the
-// distribution, the associations back to what was sent. (examples.test.ts has its own copy.)
+// distribution, the associations back to what was sent.
 
 /** Attributes of a distribution that differ between what Terraform sent and what moto answers. */
 export const MOTO_DISTRIBUTION_GAPS = [
