@@ -38,8 +38,8 @@ function generated(status: number, contentType: string, body: string): CloudFron
     "content-type": [{ key: "Content-Type", value: contentType }],
     "cache-control": [{ key: "Cache-Control", value: "no-store" }],
   };
-  // node:http is loaded by the first generated response only (in-line verdicts over HTTP/1.1
-  // have loaded it already).
+  // node:http is loaded by the first generated response only: a few ms once per instance, on a
+  // request that is being blocked anyway.
   const description = (require("node:http") as typeof import("node:http")).STATUS_CODES[status];
   return { status: String(status), ...(description ? { statusDescription: description } : {}), headers, bodyEncoding: "text", body };
 }

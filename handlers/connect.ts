@@ -1,7 +1,7 @@
 // Opening connections to the node: the name is resolved with a bounded wait and refreshed,
 // and TLS uses one secure context built at cold start (pinned to node_ca_pem when set).
 import type { LookupAddress, lookup as dnsLookup } from "node:dns";
-import { isIP, type LookupFunction } from "node:net";
+import { connect as tcpConnect, isIP, type LookupFunction, type Socket } from "node:net";
 import { connect as tlsConnect, createSecureContext, type TLSSocket } from "node:tls";
 import { codedError } from "./transport";
 
@@ -18,14 +18,14 @@ export interface NodeTarget {
   secure: boolean;
   hostname: string;
   port: number;
-  /** Resolves the node's name once, shares a pending resolution, never waits unbounded. */
-  lookup: LookupFunction;
   /** After a connection failure: resolve again on the next connection. */
   forgetAddress(): void;
   /** Opens a TLS connection offering these ALPN protocols; resolves on handshake. */
   connectTls(alpn: string[], timeoutMs: number): Promise<TLSSocket>;
-  /** The same, returned at once (for HTTP/1.1 agents, which wait for the handshake themselves). */
+  /** The same, returned at once: what is written before the handshake goes out after it. */
   tlsSocket(alpn: string[]): TLSSocket;
+  /** A connection for HTTP/1.1, returned at once: TLS offering only http/1.1, or TCP to an http:// node. */
+  http1Socket(): Socket;
 }
 
 export function nodeTarget(node: URL, caPem: string | null): NodeTarget {
@@ -73,7 +73,14 @@ export function nodeTarget(node: URL, caPem: string | null): NodeTarget {
       });
     });
 
-  return { secure, hostname, port, lookup: resolver.lookup, forgetAddress: resolver.forget, connectTls, tlsSocket };
+  const http1Socket = (): Socket => {
+    if (secure) return tlsSocket(["http/1.1"]);
+    const socket = tcpConnect({ host: hostname, port, lookup: resolver.lookup });
+    socket.on("error", () => undefined); // as for TLS: its user handles errors
+    return socket;
+  };
+
+  return { secure, hostname, port, forgetAddress: resolver.forget, connectTls, tlsSocket, http1Socket };
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

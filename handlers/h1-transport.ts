@@ -1,116 +1,175 @@
-// HTTP/1.1 to the node over one keep-alive agent per container: for in-line verdicts, http://
-// nodes and TLS nodes that do not offer HTTP/2. Each request in flight holds a connection until
-// its answer.
-import type { IncomingMessage } from "node:http";
-import type { Duplex } from "node:stream";
-import type { TLSSocket } from "node:tls";
+// HTTP/1.1 to the node over connections kept for the container's life: for in-line verdicts,
+// http:// nodes and TLS nodes that do not offer HTTP/2. A request in flight holds its connection
+// until its answer is read in full (no pipelining). The messages themselves are written and read
+// by http1-messages.ts: one write and a few string operations per exchange, where Node's http
+// client spent about as much CPU again as the rest of an inspection.
+import { channel } from "node:diagnostics_channel";
+import type { Socket } from "node:net";
 import type { NodeTarget } from "./connect";
+import { AnswerReader, requestHead } from "./http1-messages";
 import type { NodeRequest } from "./protocol";
-import { codedError, type Exchange, IDLE_MS, settleOnce } from "./transport";
+import { type Exchange, IDLE_MS, settleOnce } from "./transport";
 
 export interface H1Transport {
   open(req: NodeRequest): Exchange;
   /** Uses a TLS connection already open (at init, or the ALPN probe that found no HTTP/2) for the next request. */
-  adopt(socket: TLSSocket): void;
+  adopt(socket: Socket): void;
+}
+
+/**
+ * Each exchange is published here as it starts, is written in full and is over (its connection
+ * pooled or closed), as `{ phase, request }` (the same NodeRequest object in each phase): for
+ * tracing tools, as Node's own client publishes `http.client.request.start`. Costs nothing
+ * without a subscriber.
+ */
+export const EXCHANGE_CHANNEL = "wallarm-connector:http1-exchange";
+export type ExchangePhase = "start" | "written" | "over";
+
+/** What a connection's socket events go to while an exchange uses it. */
+interface InFlight {
+  data(chunk: Buffer): void;
+  /** The socket failed (err) or closed (no err). */
+  broken(err: Error | undefined): void;
+}
+
+interface Connection {
+  socket: Socket;
+  inFlight: InFlight | undefined;
+  /** Exchanges it completed: a connection that served before may have been closed by the node meanwhile. */
+  served: number;
+  idleSince: number;
 }
 
 export function h1Transport(target: NodeTarget): H1Transport {
-  // Loaded when first needed: a function that speaks HTTP/2 to its node never needs them.
-  const http = (target.secure ? require("node:https") : require("node:http")) as typeof import("node:https");
-  let spare: TLSSocket | undefined;
+  const exchanges = channel(EXCHANGE_CHANNEL);
+  const publish = (phase: ExchangePhase, req: NodeRequest): void => {
+    if (exchanges.hasSubscribers) exchanges.publish({ phase, request: req });
+  };
+  /** Connections free for the next request, the most recently used last (taken first). */
+  const idle: Connection[] = [];
+  let spare: Socket | undefined;
   let adoptedAt = 0;
-  const lastUsed = new WeakMap<Duplex, number>();
-  const agent = target.secure
-    ? new (class extends http.Agent {
-        createConnection(): Duplex {
-          const adopted = spare;
-          spare = undefined;
-          // One kept past IDLE_MS (an instance initialised long before its first event) may be
-          // one the node has closed: replaced, as an idle pooled connection would be.
-          if (adopted && !adopted.destroyed && Date.now() - adoptedAt <= IDLE_MS) return adopted;
-          adopted?.destroy();
-          return target.tlsSocket(["http/1.1"]);
-        }
-      })({ keepAlive: true })
-    : new http.Agent({ keepAlive: true });
-  agent.on("free", (socket: Duplex) => lastUsed.set(socket, Date.now()));
-  const request = http.request;
 
-  // A frozen container runs no timers: idle sockets are judged when the next request comes.
-  // Runs on every request: no arrays built (for-in, not Object.values; indexes, not for-of).
-  const dropIdle = (): void => {
+  const connection = (socket: Socket): Connection => {
+    const conn: Connection = { socket, inFlight: undefined, served: 0, idleSince: 0 };
+    socket.setNoDelay(true);
+    // Installed once per connection, not per exchange: the events go to the exchange using it.
+    socket.on("data", (chunk: Buffer) => {
+      if (conn.inFlight) conn.inFlight.data(chunk);
+      else socket.destroy(); // bytes while idle answer nothing this client asked: not to be trusted
+    });
+    socket.on("error", (err: Error) => conn.inFlight?.broken(err));
+    socket.on("close", () => conn.inFlight?.broken(undefined));
+    return conn;
+  };
+
+  // A frozen container runs no timers: idle connections are judged when the next request comes.
+  // One kept past IDLE_MS may be one the node has closed: replaced.
+  const take = (): Connection => {
     const at = Date.now();
-    const free = agent.freeSockets;
-    for (const name in free) {
-      const sockets = free[name];
-      if (!sockets) continue;
-      for (let i = sockets.length - 1; i >= 0; i--) if (at - (lastUsed.get(sockets[i]) ?? at) > IDLE_MS) sockets[i].destroy();
+    for (let i = idle.length - 1; i >= 0; i--) {
+      if (!idle[i].socket.destroyed && at - idle[i].idleSince <= IDLE_MS) continue;
+      idle[i].socket.destroy();
+      idle.splice(i, 1);
     }
+    const pooled = idle.pop();
+    if (pooled) {
+      pooled.socket.ref();
+      return pooled;
+    }
+    const adopted = spare;
+    spare = undefined;
+    if (adopted && !adopted.destroyed && at - adoptedAt <= IDLE_MS) return connection(adopted);
+    adopted?.destroy();
+    return connection(target.http1Socket());
   };
 
   const open = (req: NodeRequest): Exchange => {
-    dropIdle();
-    const out = request({
-      agent,
-      hostname: target.hostname,
-      port: target.port,
-      lookup: target.lookup,
-      method: req.method,
-      path: req.path,
-      headers: flatPairs(req.headers), // raw pairs keep order, casing and duplicates
-    });
-    let response: IncomingMessage | undefined;
-    let failure: Error | undefined;
-    // Only what is sent without waiting reads `written` (an in-line verdict never does): made on
-    // first read, a promise and two listeners fewer per verdict. Read late, it still settles.
+    const head = requestHead(req); // throws before a connection is taken
+    const conn = take();
+    const socket = conn.socket;
+    const reused = conn.served > 0;
+    const reader = new AnswerReader(req.method);
+    publish("start", req);
+
+    // null until the write settles; then undefined (in the kernel) or why it failed.
+    let writeResult: Error | undefined | null = null;
+    let onWritten: ((err: Error | undefined) => void) | undefined;
+    // Only what is sent without waiting reads `written` (an in-line verdict never does).
     let written: Promise<Error | undefined> | undefined;
-    const writtenPromise = (): Promise<Error | undefined> =>
-      new Promise((resolve) => {
-        if (failure || out.writableFinished) return resolve(failure);
-        const done = settleOnce(resolve);
-        out.on("finish", () => done(undefined));
-        out.on("error", done);
-      });
+    const wrote = (err: Error | null | undefined): void => {
+      if (writeResult !== null) return;
+      writeResult = err ?? undefined;
+      if (!err) publish("written", req);
+      onWritten?.(writeResult);
+    };
+    let answered!: (value: number | Error) => void;
     const answer = new Promise<number | Error>((resolve) => {
-      const done = settleOnce(resolve);
-      out.on("response", (res) => {
-        response = res;
-        res.resume(); // drain the body so the keep-alive socket returns to the pool
-        done(res.statusCode ?? 0);
-      });
-      out.on("error", (err) => {
-        failure ??= err;
-        done(err);
-      });
-      // Every exchange closes; only one closed before its answer needs an error (and its stack).
-      out.on("close", () => {
-        if (response === undefined) done(codedError("socket hang up", "ECONNRESET"));
-      });
+      answered = settleOnce(resolve);
     });
-    // No empty body passed: end(<0 bytes>) would queue it apart from the head (a writev of three
-    // chunks); end() sends the head in one write. The bytes on the wire are the same.
-    out.end(req.body.length > 0 ? req.body : undefined);
+
+    let over = false;
+    /** Back to the pool if the answer is complete and the connection clean, else closed. */
+    const finish = (): void => {
+      if (over) return;
+      over = true;
+      conn.inFlight = undefined;
+      if (reader.complete && reader.reusable && writeResult === undefined && !socket.destroyed) {
+        conn.served++;
+        conn.idleSince = Date.now();
+        socket.unref(); // an idle connection must not keep a process alive
+        idle.push(conn);
+      } else {
+        socket.destroy();
+      }
+      publish("over", req);
+    };
+
+    conn.inFlight = {
+      data: (chunk) => {
+        const before = reader.status;
+        reader.read(chunk);
+        if (reader.error) answered(reader.error);
+        else if (before === undefined && reader.status !== undefined) answered(reader.status);
+        if (reader.error || reader.complete) finish();
+      },
+      broken: (err) => {
+        if (!err) reader.end();
+        const failure = err ?? reader.error;
+        if (failure) {
+          wrote(failure);
+          answered(failure);
+        }
+        finish();
+      },
+    };
+
+    // The head and body in one write (corked: one TLS record where they fit).
+    if (req.body.length === 0) socket.write(head, "latin1", wrote);
+    else {
+      socket.cork();
+      socket.write(head, "latin1");
+      socket.write(req.body, wrote);
+      socket.uncork();
+    }
+
     return {
       get written() {
-        written ??= writtenPromise();
+        written ??= writeResult !== null ? Promise.resolve(writeResult) : new Promise((resolve) => (onWritten = resolve));
         return written;
       },
       answer,
       processed: () => false,
-      retryable: (err: NodeJS.ErrnoException) =>
-        out.reusedSocket && response === undefined && (err.code === "ECONNRESET" || err.code === "EPIPE"),
+      // Nothing came back on a connection that had served before: the node closed it as the
+      // request went out (its keep-alive timeout), and never saw the request.
+      retryable: (err: NodeJS.ErrnoException) => reused && reader.received === 0 && (err.code === "ECONNRESET" || err.code === "EPIPE"),
       // After a freeze (or any long block) expired timers run before the poll phase that reads
-      // an answer already in the socket; setImmediate runs after it, so a socket whose answer
+      // an answer already in the socket; setImmediate runs after it, so a connection whose answer
       // is complete is kept for reuse and only an unfinished exchange is torn down.
       abort: () => {
-        if (out.destroyed) return;
-        if (!out.writableFinished) {
-          out.destroy();
-          return;
-        }
-        setImmediate(() => {
-          if (!response?.complete && !out.destroyed) out.destroy();
-        });
+        if (over) return;
+        if (writeResult === null) socket.destroy();
+        else setImmediate(() => over || socket.destroy());
       },
     };
   };
@@ -122,11 +181,4 @@ export function h1Transport(target: NodeTarget): H1Transport {
       adoptedAt = Date.now();
     },
   };
-}
-
-/** [[k, v], ...] as [k, v, ...]: Array.prototype.flat does the same several times slower. */
-function flatPairs(pairs: ReadonlyArray<readonly [string, string]>): string[] {
-  const flat: string[] = []; // pushed, not preallocated: a packed array, as node:http gets from callers
-  for (let i = 0; i < pairs.length; i++) flat.push(pairs[i][0], pairs[i][1]);
-  return flat;
 }

@@ -2,7 +2,7 @@
 // TLS node offers it by ALPN and the caller wants it, HTTP/1.1 otherwise. Never rejects: every
 // failure becomes a SendOutcome with a reason, so callers decide the fail policy in one place.
 import { nodeTarget } from "./connect";
-import { type H1Transport, h1Transport } from "./h1-transport";
+import { h1Transport } from "./h1-transport";
 import { h2Transport, type Opened } from "./h2-transport";
 import { fitsHttp2, type NodeRequest } from "./protocol";
 import type { TLSSocket } from "node:tls";
@@ -62,34 +62,25 @@ export interface NodeClient {
  */
 export function createNodeClient(node: URL, caPem: string | null, http2: boolean): NodeClient {
   const target = nodeTarget(node, caPem);
-  let h1: H1Transport | undefined;
-  // Built on first use: see h1Transport.
-  const http1 = (): H1Transport => {
-    h1 ??= h1Transport(target);
-    return h1;
-  };
+  const h1 = h1Transport(target);
   const h2 = target.secure && http2 ? h2Transport(target) : undefined;
-  if (!target.secure) http1(); // an http:// node needs it for the first request: loaded at init
   let protocol: "probe" | "h1" = h2 ? "probe" : "h1";
 
   // The node chose HTTP/1.1 by ALPN: the probe's connection serves the next request, and
   // HTTP/1.1 is kept for the container's life.
   const keepHttp1 = (socket: TLSSocket): void => {
-    if (protocol === "probe") http1().adopt(socket);
+    if (protocol === "probe") h1.adopt(socket);
     protocol = "h1";
   };
 
-  // Synchronous while a session is open: the request reaches nghttp2 without a promise's detour.
+  // Synchronous while a connection or session is open: the request reaches the socket without
+  // a promise's detour.
   const open = (req: NodeRequest, timeoutMs: number): Exchange | Promise<Exchange> => {
-    if (!h2 || protocol === "h1" || !fitsHttp2(req)) {
-      // The first one loads node:https a turn later, once the connection opened at init has sent
-      // its first TLS flight: loading it (2 ms) before would hold that flight back.
-      return h1 ? h1.open(req) : new Promise((resolve) => setImmediate(resolve)).then(() => http1().open(req));
-    }
+    if (!h2 || protocol === "h1" || !fitsHttp2(req)) return h1.open(req);
     const use = (opened: Opened): Exchange => {
       if (opened.kind === "h2") return h2.exchange(opened.pooled, req);
       keepHttp1(opened.socket);
-      return http1().open(req);
+      return h1.open(req);
     };
     const opened = h2.acquire(timeoutMs);
     return opened instanceof Promise ? opened.then(use) : use(opened);
@@ -197,9 +188,8 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
           },
           () => undefined,
         );
-      } else if (target.secure) {
-        const socket = target.tlsSocket(["http/1.1"]);
-        setImmediate(() => http1().adopt(socket)); // before a first request's own setImmediate
+      } else {
+        h1.adopt(target.http1Socket());
       }
     },
   };
