@@ -12,6 +12,8 @@ import { type Exchange, IDLE_MS, settleOnce } from "./transport";
 
 export interface H1Transport {
   open(req: NodeRequest): Exchange;
+  /** Whether every connection open is waiting on an answer (none free, and no spare). */
+  busy(): boolean;
   /** Uses a TLS connection already open (at init, or the ALPN probe that found no HTTP/2) for the next request. */
   adopt(socket: Socket): void;
 }
@@ -47,8 +49,12 @@ export function h1Transport(target: NodeTarget): H1Transport {
   };
   /** Connections free for the next request, the most recently used last (taken first). */
   const idle: Connection[] = [];
+  let inFlight = 0;
   let spare: Socket | undefined;
   let adoptedAt = 0;
+  // One kept past IDLE_MS (a frozen container runs no timers, so this is judged at use) may be
+  // one the node has closed: replaced, never used.
+  const fresh = (socket: Socket, since: number, at: number): boolean => !socket.destroyed && at - since <= IDLE_MS;
 
   const connection = (socket: Socket): Connection => {
     const conn: Connection = { socket, inFlight: undefined, served: 0, idleSince: 0 };
@@ -63,12 +69,10 @@ export function h1Transport(target: NodeTarget): H1Transport {
     return conn;
   };
 
-  // A frozen container runs no timers: idle connections are judged when the next request comes.
-  // One kept past IDLE_MS may be one the node has closed: replaced.
   const take = (): Connection => {
     const at = Date.now();
     for (let i = idle.length - 1; i >= 0; i--) {
-      if (!idle[i].socket.destroyed && at - idle[i].idleSince <= IDLE_MS) continue;
+      if (fresh(idle[i].socket, idle[i].idleSince, at)) continue;
       idle[i].socket.destroy();
       idle.splice(i, 1);
     }
@@ -79,7 +83,7 @@ export function h1Transport(target: NodeTarget): H1Transport {
     }
     const adopted = spare;
     spare = undefined;
-    if (adopted && !adopted.destroyed && at - adoptedAt <= IDLE_MS) return connection(adopted);
+    if (adopted && fresh(adopted, adoptedAt, at)) return connection(adopted);
     adopted?.destroy();
     return connection(target.http1Socket());
   };
@@ -90,6 +94,7 @@ export function h1Transport(target: NodeTarget): H1Transport {
     const socket = conn.socket;
     const reused = conn.served > 0;
     const reader = new AnswerReader(req.method);
+    inFlight++;
     publish("start", req);
 
     // null until the write settles; then undefined (in the kernel) or why it failed.
@@ -97,22 +102,27 @@ export function h1Transport(target: NodeTarget): H1Transport {
     let onWritten: ((err: Error | undefined) => void) | undefined;
     // Only what is sent without waiting reads `written` (an in-line verdict never does).
     let written: Promise<Error | undefined> | undefined;
+    let over = false;
     const wrote = (err: Error | null | undefined): void => {
       if (writeResult !== null) return;
       writeResult = err ?? undefined;
       if (!err) publish("written", req);
       onWritten?.(writeResult);
+      if (reader.complete && !over) finish();
     };
     let answered!: (value: number | Error) => void;
     const answer = new Promise<number | Error>((resolve) => {
       answered = settleOnce(resolve);
     });
 
-    let over = false;
     /** Back to the pool if the answer is complete and the connection clean, else closed. */
     const finish = (): void => {
       if (over) return;
+      // A TLS write queued behind the handshake reports after the answer is in: the connection
+      // is pooled once the write is known complete (wrote() comes back here).
+      if (writeResult === null && reader.complete && reader.reusable && !socket.destroyed) return;
       over = true;
+      inFlight--;
       conn.inFlight = undefined;
       if (reader.complete && reader.reusable && writeResult === undefined && !socket.destroyed) {
         conn.served++;
@@ -174,8 +184,15 @@ export function h1Transport(target: NodeTarget): H1Transport {
     };
   };
 
+  const busy = (): boolean => {
+    if (inFlight === 0) return false;
+    const at = Date.now();
+    return !idle.some((c) => fresh(c.socket, c.idleSince, at)) && !(spare && fresh(spare, adoptedAt, at));
+  };
+
   return {
     open,
+    busy,
     adopt: (socket) => {
       spare = socket;
       adoptedAt = Date.now();

@@ -61,6 +61,8 @@ const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
 
 const malformed = (message: string, code: string): Error & { code: string } => codedError(`node answer: ${message}`, code);
+/** Without the OWS (SP, HTAB) around it: trim() would also take 0xA0, a byte a value may hold. */
+const ows = (s: string): string => s.replace(/^[\t ]+|[\t ]+$/g, "");
 
 /**
  * Reads one answer to a request sent with `method`, from the chunks the connection delivers, in
@@ -102,12 +104,10 @@ export class AnswerReader {
         // A line not complete yet: kept for the next chunk, within its limit.
         const rest = data.length - at;
         const limit = this.part === Part.Head ? MAX_HEAD_BYTES - this.headBytes : MAX_CHUNK_LINE_BYTES;
-        if (rest > limit)
-          this.fail(
-            this.part === Part.Head ? "head too long" : "chunk line too long",
-            this.part === Part.Head ? "HPE_HEADER_OVERFLOW" : "HPE_INVALID_CHUNK_SIZE",
-          );
-        else this.pending = at === 0 ? data : data.subarray(at);
+        // The same error as once the line is complete: the bytes decide, not how they arrive.
+        if (rest <= limit) this.pending = at === 0 ? data : data.subarray(at);
+        else if (this.part === Part.ChunkLine) this.fail("chunk line too long", "HPE_INVALID_CHUNK_SIZE");
+        else this.fail(this.part === Part.Head ? "head too long" : "trailers too long", "HPE_HEADER_OVERFLOW");
         return;
       }
       at = used;
@@ -126,8 +126,10 @@ export class AnswerReader {
       this.complete = true;
       return;
     }
-    if (this.status === undefined) this.error = codedError("socket hang up", "ECONNRESET");
-    else this.fail("connection closed inside the body", "HPE_INVALID_EOF_STATE");
+    if (this.status === undefined) {
+      this.error = codedError("socket hang up", "ECONNRESET");
+      this.reusable = false;
+    } else this.fail("connection closed inside the body", "HPE_INVALID_EOF_STATE");
   }
 
   private fail(message: string, code: string): void {
@@ -158,7 +160,8 @@ export class AnswerReader {
       case Part.ChunkLine: {
         const end = data.indexOf(CRLF, at);
         if (end < 0) return -1;
-        const line = CHUNK_LINE.exec(data.toString("latin1", at, end));
+        // Within its limit (CRLF included) however it arrives, as when it is kept for more bytes.
+        const line = end + 2 - at <= MAX_CHUNK_LINE_BYTES ? CHUNK_LINE.exec(data.toString("latin1", at, end)) : null;
         if (!line) {
           this.fail("bad chunk size line", "HPE_INVALID_CHUNK_SIZE");
           return data.length;
@@ -189,8 +192,11 @@ export class AnswerReader {
         if (end < 0) return -1;
         this.headBytes += end + 2 - at;
         if (end === at) this.part = Part.Done;
-        else if (this.headBytes > MAX_CHUNK_LINE_BYTES || !FIELD_LINE.test(data.toString("latin1", at, end)))
-          this.fail("bad trailer", "HPE_INVALID_HEADER_TOKEN");
+        else if (this.headBytes > MAX_CHUNK_LINE_BYTES) this.fail("trailers too long", "HPE_HEADER_OVERFLOW");
+        else {
+          const field = FIELD_LINE.exec(data.toString("latin1", at, end));
+          if (!field || INVALID_VALUE.test(field[2])) this.fail("bad trailer", "HPE_INVALID_HEADER_TOKEN");
+        }
         return end + 2;
       }
       case Part.UntilClose:
@@ -227,8 +233,10 @@ export class AnswerReader {
       this.reusable = false;
       return;
     }
-    const tokens = connection.split(",").map((t) => t.trim());
-    this.reusable = statusLine[1] === "1" ? !tokens.includes("close") : tokens.includes("keep-alive");
+    const tokens = connection.split(",").map(ows);
+    // RFC 9112 section 9.3: "close" ends the connection in either version; HTTP/1.0 keeps it only
+    // with "keep-alive", and never after a Transfer-Encoding (section 6.1: faulty framing).
+    this.reusable = !tokens.includes("close") && (statusLine[1] === "1" || (tokens.includes("keep-alive") && codings === undefined));
     if (this.method === "HEAD" || status === 204 || status === 304) {
       this.part = Part.Done;
       return;
@@ -236,7 +244,7 @@ export class AnswerReader {
     if (codings !== undefined) {
       // Both framings: a message that can be read two ways (RFC 9112 section 6.3) is refused.
       if (lengths !== undefined) return this.fail("both Transfer-Encoding and Content-Length", "HPE_UNEXPECTED_CONTENT_LENGTH");
-      const list = codings.split(",").map((c) => c.trim().toLowerCase());
+      const list = codings.split(",").map((c) => ows(c).toLowerCase());
       const chunked = list.indexOf("chunked");
       if (chunked >= 0 && chunked !== list.length - 1) return this.fail("chunked is not the last coding", "HPE_INVALID_TRANSFER_ENCODING");
       if (chunked < 0) return this.untilClose();
@@ -245,7 +253,7 @@ export class AnswerReader {
       return;
     }
     if (lengths !== undefined) {
-      const values = lengths.split(",").map((v) => v.trim());
+      const values = lengths.split(",").map(ows);
       if (!values.every((v) => /^\d{1,15}$/.test(v) && v === values[0]))
         return this.fail("bad Content-Length", "HPE_INVALID_CONTENT_LENGTH");
       this.left = Number(values[0]);

@@ -51,14 +51,15 @@ export interface SendOptions {
 export interface NodeClient {
   send(req: NodeRequest, opts: SendOptions & { waitForAnswer: true }): Promise<WaitOutcome>;
   send(req: NodeRequest, opts: SendOptions): Promise<SendOutcome>;
-  /** Opens the first TLS connection in the background (at init, before the first request). */
-  warm(timeoutMs: number): void;
+  /** Opens the first connection (HTTP/1.1) in the background: at init, before the first request. */
+  warm(): void;
 }
 
 /**
- * http2: offer HTTP/2 (for requests sent without waiting: a copy waiting on a slow node then
- * holds a stream, not a connection). Without it, a TLS node is offered HTTP/1.1 only: a function
- * that waits on each answer has one request in flight, and its cold start skips node:http2.
+ * http2: for requests sent without waiting, use HTTP/2 when the HTTP/1.1 connection is busy and
+ * the node offers it, so copies waiting on a slow node hold streams of one connection, not a
+ * connection each. Without it, HTTP/1.1 only: a function that waits on each answer has one
+ * request in flight.
  */
 export function createNodeClient(node: URL, caPem: string | null, http2: boolean): NodeClient {
   const target = nodeTarget(node, caPem);
@@ -73,10 +74,13 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
     protocol = "h1";
   };
 
+  // HTTP/1.1 while its connection is free: the cheapest exchange (an HTTP/2 stream in Node costs
+  // about twice the CPU). Once it waits on an answer (a slow node, or copies closer together
+  // than its round trip), HTTP/2: at most one HTTP/1.1 connection waits, however slow the node.
   // Synchronous while a connection or session is open: the request reaches the socket without
   // a promise's detour.
   const open = (req: NodeRequest, timeoutMs: number): Exchange | Promise<Exchange> => {
-    if (!h2 || protocol === "h1" || !fitsHttp2(req)) return h1.open(req);
+    if (!h2 || protocol === "h1" || !fitsHttp2(req) || !h1.busy()) return h1.open(req);
     const use = (opened: Opened): Exchange => {
       if (opened.kind === "h2") return h2.exchange(opened.pooled, req);
       keepHttp1(opened.socket);
@@ -180,18 +184,7 @@ export function createNodeClient(node: URL, caPem: string | null, http2: boolean
   return {
     send,
     // The first request joins this handshake; a failure here is the first request's to report.
-    warm: (timeoutMs) => {
-      if (h2) {
-        void Promise.resolve(h2.acquire(timeoutMs)).then(
-          (opened) => {
-            if (opened.kind === "http/1.1") keepHttp1(opened.socket);
-          },
-          () => undefined,
-        );
-      } else {
-        h1.adopt(target.http1Socket());
-      }
-    },
+    warm: () => h1.adopt(target.http1Socket()),
   };
 }
 

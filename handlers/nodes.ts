@@ -40,7 +40,7 @@ export function connectNodes(config: HandlerConfig, region: string | undefined, 
     const client = createNodeClient(url, config.node_ca_pem, http2);
     // Only the preferred node is connected at init: every instance warming every fallback would
     // cost each far node a handshake per cold start for requests it may never see.
-    if (index === 0) client.warm(config.node_timeout_ms);
+    if (index === 0) client.warm();
     // With one node, its lines need not say which (and read as they always have).
     return { url, prefix: pathPrefix(url), client, guard: nodeGuard(config, urls.length > 1 ? { node: url.host } : {}) };
   });

@@ -2,8 +2,8 @@
 // another node protocol means changing this file (and docs/handlers.md), nothing else.
 //
 // Request phase: the viewer's request, replayed to the node (in-line over HTTP/1.1; an async copy
-// over HTTP/2 when the node offers it by ALPN, where names are lower-case and Host becomes
-// :authority).
+// over HTTP/1.1 too, or over HTTP/2 when that connection waits on an answer and the node offers
+// it by ALPN, where names are lower-case and Host becomes :authority).
 //   <method> <node path prefix><uri>[?<querystring>]   (non-ASCII, space and controls as %XX of UTF-8)
 //   every original header, in order, with its original key casing and multi-value headers as
 //   repeated lines (the original Host included), values as their UTF-8 bytes, except:
