@@ -82,7 +82,9 @@ export class AnswerReader {
 
   private part = Part.Head;
   private left = 0;
-  private pending: Buffer | undefined = undefined;
+  /** A line not complete yet, as it arrived: copied together only once a chunk may end it. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private headBytes = 0;
 
   constructor(private readonly method: string) {}
@@ -95,19 +97,27 @@ export class AnswerReader {
       this.reusable = false;
       return;
     }
-    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
+    let data = chunk;
+    if (this.pendingBytes > 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      // No line ends in a chunk without LF: kept as it came (a head dribbled in a byte at a time
+      // would otherwise be copied whole once per byte).
+      if (this.part !== Part.ChunkEnd && chunk.indexOf(0x0a) < 0) return void this.overLimit(this.pendingBytes);
+      data = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
     let at = 0;
     while (at < data.length && !this.error && this.part !== Part.Done) {
       const used = this.step(data, at);
       if (used < 0) {
         // A line not complete yet: kept for the next chunk, within its limit.
         const rest = data.length - at;
-        const limit = this.part === Part.Head ? MAX_HEAD_BYTES - this.headBytes : MAX_CHUNK_LINE_BYTES;
-        // The same error as once the line is complete: the bytes decide, not how they arrive.
-        if (rest <= limit) this.pending = at === 0 ? data : data.subarray(at);
-        else if (this.part === Part.ChunkLine) this.fail("chunk line too long", "HPE_INVALID_CHUNK_SIZE");
-        else this.fail(this.part === Part.Head ? "head too long" : "trailers too long", "HPE_HEADER_OVERFLOW");
+        if (!this.overLimit(rest)) {
+          this.pending.push(at === 0 ? data : data.subarray(at));
+          this.pendingBytes = rest;
+        }
         return;
       }
       at = used;
@@ -130,6 +140,15 @@ export class AnswerReader {
       this.error = codedError("socket hang up", "ECONNRESET");
       this.reusable = false;
     } else this.fail("connection closed inside the body", "HPE_INVALID_EOF_STATE");
+  }
+
+  /** Fails when a line still open is `rest` bytes: the same error as once it is complete (the bytes decide, not how they arrive). */
+  private overLimit(rest: number): boolean {
+    const limit = this.part === Part.Head ? MAX_HEAD_BYTES - this.headBytes : MAX_CHUNK_LINE_BYTES;
+    if (rest <= limit) return false;
+    if (this.part === Part.ChunkLine) this.fail("chunk line too long", "HPE_INVALID_CHUNK_SIZE");
+    else this.fail(this.part === Part.Head ? "head too long" : "trailers too long", "HPE_HEADER_OVERFLOW");
+    return true;
   }
 
   private fail(message: string, code: string): void {
