@@ -14,7 +14,12 @@ export type Behaviour =
   /** Bytes that are not HTTP, then close. */
   | { kind: "garbage"; bytes?: string; delayMs?: number }
   /** Never answer (the connection stays open until the client gives up or stop()). */
-  | { kind: "hang" };
+  | { kind: "hang" }
+  /**
+   * These bytes (latin1) as they are, each piece a write of its own `gapMs` (default 5) after the
+   * one before, so the client reads them apart; then, with `close`, the end of the connection.
+   */
+  | { kind: "pieces"; pieces: string[]; gapMs?: number; close?: boolean };
 
 export interface RecordedRequest {
   /** Every byte of this request as received: request line, headers, body framing. */
@@ -84,6 +89,10 @@ export async function startRecordingNode(opts: RecordingNodeOptions = {}): Promi
 
   const answer = (socket: Socket, b: Behaviour): void => {
     if (b.kind === "hang") return;
+    if (b.kind === "pieces") {
+      socket.setNoDelay(true); // each piece its own segment, read apart
+      return writePieces(socket, b.pieces, b.gapMs ?? 5, b.close ?? false);
+    }
     const act = (): void => {
       if (socket.destroyed) return;
       // A TLS socket cannot send an RST from Node (no TCP handle of its own): it is closed at once.
@@ -100,6 +109,18 @@ export async function startRecordingNode(opts: RecordingNodeOptions = {}): Promi
     };
     if (!b.delayMs) return act();
     const t = setTimeout(() => (timers.delete(t), act()), b.delayMs);
+    timers.add(t);
+  };
+
+  const writePieces = (socket: Socket, pieces: string[], gapMs: number, close: boolean): void => {
+    if (socket.destroyed) return;
+    const [piece, ...rest] = pieces;
+    if (piece === undefined) {
+      if (close) socket.end();
+      return;
+    }
+    socket.write(Buffer.from(piece, "latin1"));
+    const t = setTimeout(() => (timers.delete(t), writePieces(socket, rest, gapMs, close)), gapMs);
     timers.add(t);
   };
 
