@@ -55,7 +55,6 @@ const enum Part {
 }
 
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [\t\x20-\x7e\x80-\xff]*)?$/;
-const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[\t ]*(.*?)[\t ]*$/;
 const CHUNK_LINE = /^([0-9A-Fa-f]{1,12})[\t ]*(?:;[\t\x20-\x7e\x80-\xff]*)?$/;
 const CRLF = Buffer.from("\r\n");
 const HEAD_END = Buffer.from("\r\n\r\n");
@@ -63,6 +62,24 @@ const HEAD_END = Buffer.from("\r\n\r\n");
 const malformed = (message: string, code: string): Error & { code: string } => codedError(`node answer: ${message}`, code);
 /** Without the OWS (SP, HTAB) around it: trim() would also take 0xA0, a byte a value may hold. */
 const ows = (s: string): string => s.replace(/^[\t ]+|[\t ]+$/g, "");
+const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
+
+/**
+ * A field line's name and value (without the blanks around it), or undefined when it is not
+ * `token ":" value` with a value a field may hold: an obs-fold line, a bare CR or LF, a control.
+ * Scanned by hand, not by one regular expression: about a third of the CPU of reading an answer.
+ */
+function fieldOf(line: string): [name: string, value: string] | undefined {
+  const colon = line.indexOf(":");
+  if (colon <= 0) return undefined;
+  const name = line.slice(0, colon);
+  let start = colon + 1;
+  let end = line.length;
+  while (start < end && isBlank(line.charCodeAt(start))) start++;
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--;
+  const value = line.slice(start, end);
+  return TOKEN.test(name) && !INVALID_VALUE.test(value) ? [name, value] : undefined;
+}
 
 /**
  * Reads one answer to a request sent with `method`, from the chunks the connection delivers, in
@@ -213,8 +230,7 @@ export class AnswerReader {
         if (end === at) this.part = Part.Done;
         else if (this.headBytes > MAX_CHUNK_LINE_BYTES) this.fail("trailers too long", "HPE_HEADER_OVERFLOW");
         else {
-          const field = FIELD_LINE.exec(data.toString("latin1", at, end));
-          if (!field || INVALID_VALUE.test(field[2])) this.fail("bad trailer", "HPE_INVALID_HEADER_TOKEN");
+          if (!fieldOf(data.toString("latin1", at, end))) this.fail("bad trailer", "HPE_INVALID_HEADER_TOKEN");
         }
         return end + 2;
       }
@@ -235,13 +251,17 @@ export class AnswerReader {
     let codings: string | undefined;
     let connection = "";
     for (let i = 1; i < lines.length; i++) {
-      const field = FIELD_LINE.exec(lines[i]);
+      const field = fieldOf(lines[i]);
       // obs-fold, a bare CR or LF, a control in a value: not an answer this reader is sure of.
-      if (!field || INVALID_VALUE.test(field[2])) return this.fail("bad header line", "HPE_INVALID_HEADER_TOKEN");
-      const name = field[1].toLowerCase();
-      if (name === "content-length") lengths = lengths === undefined ? field[2] : `${lengths},${field[2]}`;
-      else if (name === "transfer-encoding") codings = codings === undefined ? field[2] : `${codings},${field[2]}`;
-      else if (name === "connection") connection += `,${field[2].toLowerCase()}`;
+      if (!field) return this.fail("bad header line", "HPE_INVALID_HEADER_TOKEN");
+      const [key, value] = field;
+      // Only three names matter; most lines are told apart by length, without lower-casing.
+      const size = key.length;
+      if (size !== 10 && size !== 14 && size !== 17) continue;
+      const name = key.toLowerCase();
+      if (name === "content-length") lengths = lengths === undefined ? value : `${lengths},${value}`;
+      else if (name === "transfer-encoding") codings = codings === undefined ? value : `${codings},${value}`;
+      else if (name === "connection") connection += `,${value.toLowerCase()}`;
     }
     // Other 1xx precede the answer; 101 switches protocols, which this client never asks for:
     // it is the answer (no verdict), and what follows on the connection is not HTTP/1.1.
