@@ -1,6 +1,7 @@
-// Sends NodeRequests to the node over connections kept for the container's life: HTTP/2 when a
-// TLS node offers it by ALPN and the caller wants it, HTTP/1.1 otherwise. Never rejects: every
-// failure becomes a SendOutcome with a reason, so callers decide the fail policy in one place.
+// Sends NodeRequests to the node over connections kept for the container's life: HTTP/1.1, or
+// HTTP/2 when the caller allows it, its HTTP/1.1 connection waits on an answer and a TLS node
+// offers it by ALPN. Never rejects: every failure becomes a SendOutcome with a reason, so
+// callers decide the fail policy in one place.
 import { nodeTarget } from "./connect";
 import { h1Transport } from "./h1-transport";
 import { h2Transport, type Opened } from "./h2-transport";

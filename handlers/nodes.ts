@@ -33,7 +33,7 @@ export function nodeUrls(config: Pick<HandlerConfig, "wallarm_node_url" | "node_
 /** The log fields naming `node`: none with a single node, whose lines read as they always have. */
 export const nodeField = (nodes: readonly Node[], node: Node): { node?: string } => (nodes.length > 1 ? { node: node.url.host } : {});
 
-/** http2: offer HTTP/2 to TLS nodes (for what is sent without waiting); see createNodeClient. */
+/** http2: HTTP/2 to TLS nodes that offer it, once HTTP/1.1 waits (for what is sent without waiting); see createNodeClient. */
 export function connectNodes(config: HandlerConfig, region: string | undefined, http2: boolean): Node[] {
   const urls = nodeUrls(config, region);
   return urls.map((url, index) => {

@@ -165,7 +165,7 @@ export function buildRuntime(result: ConfigResult, waitsInInline: boolean): Runt
   }
   if (result.unknownKeys.length > 0) log("warn", "config_unknown_keys", { keys: result.unknownKeys });
   const { config } = result;
-  // HTTP/2 for what is sent without waiting; a verdict is waited on alone, over HTTP/1.1.
+  // HTTP/2 for what is sent without waiting, once HTTP/1.1 waits; a verdict is waited on alone.
   // Lambda@Edge sets AWS_REGION to the region of the replica that runs (near the viewer).
   const nodes = connectNodes(config, process.env.AWS_REGION, !(waitsInInline && config.wallarm_mode === "inline"));
   return {
