@@ -67,7 +67,7 @@ const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
 /**
  * A field line's name and value (without the blanks around it), or undefined when it is not
  * `token ":" value` with a value a field may hold: an obs-fold line, a bare CR or LF, a control.
- * Scanned by hand, not by one regular expression: about a third of the CPU of reading an answer.
+ * Scanned by hand: cheaper than a regular expression with a lazy group for every line.
  */
 function fieldOf(line: string): [name: string, value: string] | undefined {
   const colon = line.indexOf(":");
@@ -187,12 +187,8 @@ export class AnswerReader {
         this.head(data.toString("latin1", at, end));
         return end + 4;
       }
-      case Part.Sized: {
-        const take = Math.min(this.left, data.length - at);
-        this.left -= take;
-        if (this.left === 0) this.part = Part.Done;
-        return at + take;
-      }
+      case Part.Sized:
+        return this.skipBody(data, at, Part.Done);
       case Part.ChunkLine: {
         const end = data.indexOf(CRLF, at);
         if (end < 0) return -1;
@@ -207,12 +203,8 @@ export class AnswerReader {
         this.headBytes = 0;
         return end + 2;
       }
-      case Part.ChunkData: {
-        const take = Math.min(this.left, data.length - at);
-        this.left -= take;
-        if (this.left === 0) this.part = Part.ChunkEnd;
-        return at + take;
-      }
+      case Part.ChunkData:
+        return this.skipBody(data, at, Part.ChunkEnd);
       case Part.ChunkEnd: {
         if (data.length - at < 2) return -1;
         if (data[at] !== 0x0d || data[at + 1] !== 0x0a) {
@@ -239,6 +231,14 @@ export class AnswerReader {
       default:
         return data.length;
     }
+  }
+
+  /** Passes over up to `left` body bytes (not needed); `next` once they are all read. */
+  private skipBody(data: Buffer, at: number, next: Part): number {
+    const take = Math.min(this.left, data.length - at);
+    this.left -= take;
+    if (this.left === 0) this.part = next;
+    return at + take;
   }
 
   /** A complete head, CRLFs between its lines, none at its end. */

@@ -44,6 +44,13 @@ interface Case {
   logged?: { event: string; reason?: string; code?: string };
   /** Whether the next request goes on the same connection. */
   reused: boolean;
+  /**
+   * How often the node receives the inspected request (default 1). Every case after the first
+   * starts on a connection that has served (the previous case's next request): one that closes
+   * before any byte of the answer is the keep-alive race, and the request goes once more; one
+   * that sent part of an answer is not.
+   */
+  sends?: number;
 }
 
 const CASES: Array<[string, Case]> = [
@@ -117,13 +124,24 @@ const CASES: Array<[string, Case]> = [
     },
   ],
   [
-    "a close before any answer: blocked",
+    "part of a status line, then the close: blocked, not sent again",
+    {
+      pieces: ["HTTP/1.1 20"],
+      close: true,
+      verdict: "block",
+      logged: { event: "request_refused", reason: "connection_reset", code: "ECONNRESET" },
+      reused: false,
+    },
+  ],
+  [
+    "a close before any answer, twice: sent again once on a fresh connection, then blocked",
     {
       pieces: [],
       close: true,
       verdict: "block",
       logged: { event: "request_refused", reason: "connection_reset", code: "ECONNRESET" },
       reused: false,
+      sends: 2,
     },
   ],
 ];
@@ -146,6 +164,8 @@ test.each(CASES)("%s", async (_name, c) => {
     // Every exchange over: its answer read to the end and the connection pooled, or closed.
     await exchanges.over(exchanges.started());
     const inspected = node.requests[before];
+    const sent = node.requests.slice(before).filter((r) => !r.target.endsWith(LIVENESS_PATH));
+    expect(sent.length).toBe(c.sends ?? 1);
 
     node.setBehaviour({ kind: "status", status: 200 });
     const count = node.requests.length;
